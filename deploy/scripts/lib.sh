@@ -1,0 +1,126 @@
+# Shared helpers for run.sh, test.sh and bench.sh: install and start throwaway servers on 127.0.0.1.
+# Sourced, not executed. Every server keeps its data under a folder the caller chooses.
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else die "need root to run: $* (install it yourself, or run this script as root)"; fi
+}
+
+apt_install() {
+  log "installing $* with apt-get"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on, starting the search at $1.
+free_port() {
+  local port=$1
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
+pg_bin_dir() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$dir" ]; then
+    apt_install postgresql
+    # Debian starts a cluster of its own on 5432; the registry uses its own cluster, so stop that one.
+    as_root sh -c 'command -v pg_ctlcluster >/dev/null && for c in $(ls /etc/postgresql 2>/dev/null); do for n in $(ls /etc/postgresql/$c); do pg_ctlcluster $c $n stop || true; done; done' >/dev/null 2>&1 || true
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  fi
+  [ -n "$dir" ] || die "PostgreSQL is not installed and apt-get could not install it"
+  echo "$dir"
+}
+
+# PostgreSQL refuses to run as root, so as root the server runs as the 'postgres' user
+# (created by the Debian package, or here when missing).
+pg_user() {
+  if [ "$(id -u)" -ne 0 ]; then id -un; return; fi
+  id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+  echo postgres
+}
+
+as_pg_user() {
+  local user=$1; shift
+  if [ "$(id -un)" = "$user" ]; then "$@"; else runuser -u "$user" -- "$@"; fi
+}
+
+# Prints a data folder the server user can use. The preferred one is inside the repository; when the server
+# user cannot reach it (a checkout under /root, say) the data goes under /var/tmp and a link is left in its place.
+pg_data_dir() {
+  local wanted=$1 user=$2
+  if [ -L "$wanted" ]; then readlink -f "$wanted"; return; fi
+  mkdir -p "$wanted"
+  if [ "$(id -un)" = "$user" ]; then echo "$wanted"; return; fi
+  chown "$user" "$wanted"
+  if runuser -u "$user" -- test -x "$wanted" 2>/dev/null; then echo "$wanted"; return; fi
+  rmdir "$wanted"
+  local elsewhere
+  elsewhere=$(mktemp -d /var/tmp/provenance-pg.XXXXXX)
+  chown "$user" "$elsewhere"
+  ln -s "$elsewhere" "$wanted"
+  echo "$elsewhere"
+}
+
+# pg_start DATA_DIR PORT PASSWORD_FILE [extra postgres -c options...]
+# Creates the cluster on first use (user 'provenance', password from PASSWORD_FILE), starts it on 127.0.0.1.
+pg_start() {
+  local data=$1 port=$2 pwfile=$3; shift 3
+  local bin user
+  bin=$(pg_bin_dir); user=$(pg_user)
+  data=$(pg_data_dir "$data" "$user")
+  chown "$user" "$data" 2>/dev/null || true
+  chmod 700 "$data"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    [ -f "$pwfile" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$pwfile")
+    local tmp_pw
+    tmp_pw=$(mktemp); cp "$pwfile" "$tmp_pw"; chown "$user" "$tmp_pw"; chmod 600 "$tmp_pw"
+    log "creating a PostgreSQL cluster in $data"
+    as_pg_user "$user" "$bin/initdb" -D "$data" -U provenance --pwfile="$tmp_pw" -A scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null \
+      || { rm -f "$tmp_pw"; die "initdb failed for $data"; }
+    rm -f "$tmp_pw"
+  fi
+  local opts="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='' -c max_locks_per_transaction=256"
+  for o in "$@"; do opts="$opts -c $o"; done
+  log "starting PostgreSQL on 127.0.0.1:$port"
+  as_pg_user "$user" "$bin/pg_ctl" -D "$data" -l "$data/server.log" -o "$opts" -w -t 60 start >/dev/null \
+    || { tail -n 20 "$data/server.log" >&2; die "PostgreSQL did not start (log: $data/server.log)"; }
+}
+
+pg_stop() {
+  local data=$1 bin user
+  bin=$(pg_bin_dir); user=$(pg_user)
+  [ -e "$data" ] && data=$(readlink -f "$data")
+  if [ -f "$data/postmaster.pid" ]; then
+    as_pg_user "$user" "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+}
+
+pg_running() {
+  local data=$1 bin user
+  bin=$(pg_bin_dir); user=$(pg_user)
+  [ -e "$data" ] || return 1
+  data=$(readlink -f "$data")
+  [ -f "$data/postmaster.pid" ] && as_pg_user "$user" "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1
+}
+
+# pg_connection PORT PASSWORD_FILE DATABASE
+pg_connection() {
+  printf 'Host=127.0.0.1;Port=%s;Username=provenance;Password=%s;Database=%s' "$1" "$(cat "$2")" "$3"
+}
+
+# pg_ensure_database PORT PASSWORD_FILE NAME
+pg_ensure_database() {
+  local port=$1 pwfile=$2 name=$3 bin
+  bin=$(pg_bin_dir)
+  if ! PGPASSWORD=$(cat "$pwfile") "$bin/psql" -h 127.0.0.1 -p "$port" -U provenance -d postgres -tAc \
+      "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
+    PGPASSWORD=$(cat "$pwfile") "$bin/createdb" -h 127.0.0.1 -p "$port" -U provenance "$name"
+  fi
+}

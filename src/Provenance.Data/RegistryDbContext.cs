@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Provenance.Data.Access;
+using Provenance.Data.Assertions;
+using Provenance.Data.Documents;
+using Provenance.Data.Generators;
+using Provenance.Data.Lineage;
+
+namespace Provenance.Data;
+
+/// <summary>The registry's schema. It changes only through the migrations in <c>migrations/</c>.</summary>
+public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
+{
+    public DbSet<Document> Documents => Set<Document>();
+    public DbSet<DocumentText> DocumentTexts => Set<DocumentText>();
+    public DbSet<Sighting> Sightings => Set<Sighting>();
+    public DbSet<Generator> Generators => Set<Generator>();
+    public DbSet<Assertion> Assertions => Set<Assertion>();
+    public DbSet<LineageEdge> LineageEdges => Set<LineageEdge>();
+    public DbSet<PendingEdge> PendingEdges => Set<PendingEdge>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);
+}
