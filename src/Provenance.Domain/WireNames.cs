@@ -21,10 +21,11 @@ public static class WireNames
     }
 
     /// <summary>A sentence that says why <paramref name="name"/> was not accepted and what would be.</summary>
-    public static string Explain<TEnum>(string what, string? name) where TEnum : struct, Enum =>
-        name is null or ""
-            ? $"{what} is missing; expected one of: {string.Join(", ", All<TEnum>())}."
-            : $"unknown {what} '{name}'; expected one of: {string.Join(", ", All<TEnum>())}.";
+    /// <param name="field">The field as the caller wrote it, such as <c>declared.class</c> or <c>parents[2].relation</c>.</param>
+    public static string Explain<TEnum>(string field, string? name) where TEnum : struct, Enum =>
+        string.IsNullOrWhiteSpace(name)
+            ? $"{field} is missing; expected one of: {string.Join(", ", All<TEnum>())}."
+            : $"{field} '{name}' is not one of: {string.Join(", ", All<TEnum>())}.";
 
     static string ToSnakeCase(string pascal)
     {

@@ -1,10 +1,10 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using Provenance.Domain;
 using Provenance.Domain.Assertions;
 using Provenance.Domain.Documents;
+using Provenance.Data.Generators;
 using Provenance.Domain.Generators;
 
 namespace Provenance.Data.Registration;
@@ -25,12 +25,11 @@ namespace Provenance.Data.Registration;
 /// hold their buckets shared, writers of pending edges hold theirs exclusive. So a document and an edge pending
 /// on it can never pass each other unseen in two concurrent transactions.</para>
 /// </remarks>
-public sealed partial class RegistrationWriter(
+public sealed class RegistrationWriter(
     NpgsqlDataSource dataSource, SubmissionLimits limits, TimeProvider clock, ILogger<RegistrationWriter> logger)
 {
     const int LockNamespaceBuckets = 0x50524F56; // "PROV"
     const int LockNamespaceLineage = 0x50524F57;
-    const int MaxAttempts = 5;
 
     /// <summary>Registers <paramref name="submissions"/> on behalf of <paramref name="registrant"/> (the key or crawler name).</summary>
     public async Task<IReadOnlyList<RegistrationResult>> RegisterAsync(
@@ -42,27 +41,16 @@ public sealed partial class RegistrationWriter(
         {
             return results!;
         }
-        for (var attempt = 1; ; attempt++)
+        await TransientRetry.RunAsync(async () =>
         {
-            try
+            foreach (var item in items)
             {
-                await RegisterValidAsync(items, results, ct);
-                return results!;
+                results[item.Index] = null;
             }
-            catch (PostgresException e) when (IsTransient(e) && attempt < MaxAttempts)
-            {
-                LogRetry(logger, e.SqlState, attempt);
-                foreach (var item in items)
-                {
-                    results[item.Index] = null;
-                }
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), ct);
-            }
-        }
+            await RegisterValidAsync(items, results, ct);
+        }, logger, ct);
+        return results!;
     }
-
-    static bool IsTransient(PostgresException e) =>
-        e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
 
     List<Item> Validate(IReadOnlyList<DocumentSubmission> submissions, string registrant, RegistrationResult?[] results)
     {
@@ -244,7 +232,8 @@ public sealed partial class RegistrationWriter(
     async Task<Dictionary<ContentHash, long>> WriteAsync(NpgsqlConnection conn, List<Item> items, Effects effects, CancellationToken ct)
     {
         await ExecuteAsync(conn, "TRUNCATE stage_docs, stage_sightings, stage_declared, stage_parents", ct);
-        var generators = await EnsureGeneratorsAsync(conn, items, ct);
+        var generators = await GeneratorStore.EnsureAsync(conn,
+            items.SelectMany(i => i.S.Parents.Select(p => p.Generator).Append(i.S.Declared?.Generator)), ct);
         await StageAsync(conn, items, generators, ct);
 
         var ids = new Dictionary<ContentHash, long>();
@@ -360,42 +349,6 @@ public sealed partial class RegistrationWriter(
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter<long>("id", id));
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
-    async Task<Dictionary<GeneratorName, int>> EnsureGeneratorsAsync(NpgsqlConnection conn, List<Item> items, CancellationToken ct)
-    {
-        var names = items
-            .SelectMany(i => i.S.Parents.Select(p => p.Generator).Append(i.S.Declared?.Generator))
-            .OfType<GeneratorName>().Distinct().OrderBy(g => g.Name, StringComparer.Ordinal).ThenBy(g => g.Version, StringComparer.Ordinal).ToArray();
-        var ids = new Dictionary<GeneratorName, int>();
-        if (names.Length == 0)
-        {
-            return ids;
-        }
-        var n = names.Select(g => g.Name).ToArray();
-        var v = names.Select(g => g.Version).ToArray();
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO generators (name, version)
-            SELECT * FROM unnest(@n::text[], @v::text[]) ORDER BY 1, 2
-            ON CONFLICT (name, version) DO NOTHING
-            """, conn))
-        {
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("n", n));
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("v", v));
-            await insert.ExecuteNonQueryAsync(ct);
-        }
-        await using var select = new NpgsqlCommand("""
-            SELECT g.id, g.name, g.version FROM generators g
-              JOIN unnest(@n::text[], @v::text[]) AS w(name, version) ON g.name = w.name AND g.version = w.version
-            """, conn);
-        select.Parameters.Add(new NpgsqlParameter<string[]>("n", n));
-        select.Parameters.Add(new NpgsqlParameter<string[]>("v", v));
-        await using var reader = await select.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            ids[new GeneratorName(reader.GetString(1), reader.GetString(2))] = reader.GetInt32(0);
-        }
-        return ids;
     }
 
     static async Task StageAsync(NpgsqlConnection conn, List<Item> items, Dictionary<GeneratorName, int> generators, CancellationToken ct)
@@ -529,9 +482,6 @@ public sealed partial class RegistrationWriter(
         }
         while (await reader.NextResultAsync(ct));
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Registration hit {SqlState} (attempt {Attempt}); retrying the whole batch")]
-    static partial void LogRetry(ILogger logger, string sqlState, int attempt);
 
     sealed record Item(int Index, ValidSubmission S, int TokenCount, string Registrant);
 

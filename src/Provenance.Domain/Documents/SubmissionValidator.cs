@@ -132,7 +132,7 @@ public static partial class SubmissionValidator
         {
             if (!WireNames.TryParse<ProvenanceClass>(d.Class, out var parsed))
             {
-                error = "declared." + WireNames.Explain<ProvenanceClass>("class", d.Class);
+                error = WireNames.Explain<ProvenanceClass>("declared.class", d.Class);
                 return false;
             }
             cls = parsed;
@@ -197,7 +197,7 @@ public static partial class SubmissionValidator
         }
         if (!WireNames.TryParse<LineageRelation>(p.Relation, out var relation))
         {
-            error = $"{where}." + WireNames.Explain<LineageRelation>("relation", p.Relation);
+            error = WireNames.Explain<LineageRelation>($"{where}.relation", p.Relation);
             return false;
         }
         var hasHash = !string.IsNullOrWhiteSpace(p.ContentHash);

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test against real servers: starts a throwaway PostgreSQL (and RabbitMQ) on 127.0.0.1, runs
+# `dotnet test` over the whole solution, and removes the servers afterwards. Extra arguments go to dotnet test,
+# for example: deploy/scripts/test.sh --filter "FullyQualifiedName~Lineage"
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$(repo_root)
+cd "$root"
+
+command -v dotnet >/dev/null || die "the .NET SDK is required (https://dot.net); install it and run this again"
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/provenance-test.XXXXXX")
+chmod 755 "$scratch"
+pg_port=$(free_port 55432)
+cleanup() {
+  pg_stop "$scratch/postgres"
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+# A throwaway cluster: fsync off, since its data dies with the run.
+pg_start "$scratch/postgres" "$pg_port" "$scratch/postgres.password" fsync=off synchronous_commit=off full_page_writes=off max_connections=200
+export PROVENANCE_TEST_POSTGRES
+PROVENANCE_TEST_POSTGRES=$(pg_connection "$pg_port" "$scratch/postgres.password" postgres)
+
+log "running the test suite"
+dotnet test "$root/Provenance.sln" -c Release --logger "console;verbosity=normal" "$@"

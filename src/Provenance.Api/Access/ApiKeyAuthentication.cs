@@ -1,0 +1,128 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Provenance.Data.Access;
+using Provenance.Domain;
+using Provenance.Domain.Access;
+
+namespace Provenance.Api.Access;
+
+/// <summary>Authenticates requests by the <c>X-Api-Key</c> header against the hashed keys in the registry.</summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    ApiKeyCache cache, IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var key = await cache.FindAsync(values.ToString().Trim(), Context.RequestServices, Context.RequestAborted);
+        if (key is null)
+        {
+            return AuthenticateResult.Fail("unknown or revoked key");
+        }
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, WireNames.Of(key.Role)), new Claim("key_id", key.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+            SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var sent = Request.Headers.ContainsKey(HeaderName);
+        return WriteAsync(StatusCodes.Status401Unauthorized, "Authentication required",
+            sent
+                ? $"The {HeaderName} header does not hold an active API key: it is unknown or has been revoked. Ask an admin for a key."
+                : $"Send an API key in the {HeaderName} header. Every endpoint except /health needs one.",
+            sent ? "invalid_api_key" : "missing_api_key");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        var role = Context.User.FindFirstValue(ClaimTypes.Role) ?? "none";
+        var name = Context.User.Identity?.Name ?? "?";
+        var policy = Context.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null);
+        var needed = Enum.TryParse<Permission>(policy, out var permission)
+            ? $"one of the roles {string.Join(", ", Permissions.RolesWith(permission).Select(WireNames.Of))}"
+            : "another role";
+        return WriteAsync(StatusCodes.Status403Forbidden, "Not allowed for this key's role",
+            $"This endpoint needs {needed}; the key '{name}' has the role {role}.", "forbidden");
+    }
+
+    async Task WriteAsync(int status, string title, string detail, string code)
+    {
+        Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
+        }
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        problem.Extensions["code"] = code;
+        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem });
+    }
+}
+
+/// <summary>
+/// Remembers key lookups for a short while so that a busy crawler does not cost a database query per request.
+/// Revocation through the API evicts at once; a key revoked elsewhere stops working within <see cref="Lifetime"/>.
+/// </summary>
+internal sealed class ApiKeyCache(IMemoryCache cache)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    public async Task<ApiKey?> FindAsync(string secret, IServiceProvider services, CancellationToken ct)
+    {
+        var cacheKey = CacheKey(secret);
+        if (cache.TryGetValue(cacheKey, out ApiKey? key))
+        {
+            return key;
+        }
+        key = await services.GetRequiredService<ApiKeyStore>().FindActiveAsync(secret, ct);
+        cache.Set(cacheKey, key, key is null ? TimeSpan.FromSeconds(2) : Lifetime);
+        return key;
+    }
+
+    public void Evict(byte[] keyHash) => cache.Remove("apikey:" + Convert.ToHexString(keyHash));
+
+    static string CacheKey(string secret) => "apikey:" + Convert.ToHexString(ApiKeyStore.Hash(secret));
+}
+
+internal static class AccessHosting
+{
+    public static IHostApplicationBuilder AddRegistryAccess(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<ApiKeyCache>();
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization(o =>
+        {
+            // One policy per permission; which roles hold it is decided in one place, Permissions.Allows.
+            foreach (var permission in Enum.GetValues<Permission>())
+            {
+                o.AddPolicy(permission.ToString(), p => p.RequireAuthenticatedUser()
+                    .RequireRole(Permissions.RolesWith(permission).Select(WireNames.Of)));
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>The name of the key that made the request: the registrant or asserter recorded in the registry.</summary>
+    public static string KeyName(this ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
+
+    public static RouteGroupBuilder RequirePermission(this RouteGroupBuilder group, Permission permission) =>
+        group.RequireAuthorization(permission.ToString());
+
+    public static RouteHandlerBuilder RequirePermission(this RouteHandlerBuilder endpoint, Permission permission) =>
+        endpoint.RequireAuthorization(permission.ToString());
+}

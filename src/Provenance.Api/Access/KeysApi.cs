@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Provenance.Api.Hosting;
+using Provenance.Contracts.Access;
+using Provenance.Data.Access;
+using Provenance.Domain;
+using Provenance.Domain.Access;
+
+namespace Provenance.Api.Access;
+
+internal static class KeysApi
+{
+    public static RouteGroupBuilder MapKeysApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/keys").WithTags("Access").RequirePermission(Permission.ManageKeys);
+        group.MapPost("/", CreateKey).WithName(nameof(CreateKey)).WithSummary("Create an API key (admin). The secret is returned once.");
+        group.MapGet("/", ListKeys).WithName(nameof(ListKeys)).WithSummary("List API keys, without their secrets (admin).");
+        group.MapDelete("/{id:int}", RevokeKey).WithName(nameof(RevokeKey)).WithSummary("Revoke an API key (admin).");
+        return group;
+    }
+
+    static async Task<Results<Created<CreatedApiKeyResponse>, ProblemHttpResult>> CreateKey(
+        CreateApiKeyRequest request, ApiKeyStore store, CancellationToken ct)
+    {
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 100 || name.Any(char.IsControl))
+        {
+            return Problems.Invalid("name must be 1 to 100 printable characters, such as crawler-commoncrawl.", "invalid_key_name");
+        }
+        if (!WireNames.TryParse<ApiRole>(request.Role, out var role))
+        {
+            return Problems.Invalid(WireNames.Explain<ApiRole>("role", request.Role), "invalid_role");
+        }
+        if (await store.NameExistsAsync(name, ct))
+        {
+            return Problems.Conflict($"a key named '{name}' already exists; pick another name or revoke the old key.", "duplicate_key_name");
+        }
+        var (key, secret) = await store.CreateAsync(name, role, ct);
+        return TypedResults.Created($"/v1/keys/{key.Id}",
+            new CreatedApiKeyResponse(key.Id, key.Name, WireNames.Of(key.Role), secret, key.Prefix, key.CreatedAt));
+    }
+
+    static async Task<Ok<List<ApiKeyResponse>>> ListKeys(ApiKeyStore store, CancellationToken ct) =>
+        TypedResults.Ok((await store.ListAsync(ct)).Select(ToResponse).ToList());
+
+    static async Task<Results<Ok<ApiKeyResponse>, ProblemHttpResult>> RevokeKey(int id, ApiKeyStore store, ApiKeyCache cache, CancellationToken ct)
+    {
+        var key = await store.RevokeAsync(id, ct);
+        if (key is null)
+        {
+            return Problems.NotFound($"there is no API key with id {id}.");
+        }
+        cache.Evict(key.KeyHash);
+        return TypedResults.Ok(ToResponse(key));
+    }
+
+    static ApiKeyResponse ToResponse(ApiKey k) => new(k.Id, k.Name, WireNames.Of(k.Role), k.Prefix, k.CreatedAt, k.RevokedAt);
+}

@@ -1,0 +1,91 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
+using Provenance.Data;
+using Provenance.Data.Access;
+using Provenance.Data.Assertions;
+using Provenance.Data.Documents;
+using Provenance.Data.Generators;
+using Provenance.Data.Lineage;
+using Provenance.Data.Registration;
+using Provenance.Data.Stats;
+
+namespace Provenance.Api.Hosting;
+
+internal static partial class DatabaseHosting
+{
+    /// <summary>
+    /// Registers the PostgreSQL data source (shared by EF Core and the hand-written SQL) and the registry's
+    /// readers and writers. The connection string is <c>ConnectionStrings:Registry</c>
+    /// (environment: <c>ConnectionStrings__Registry</c>).
+    /// </summary>
+    public static IHostApplicationBuilder AddRegistryDatabase(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Registry");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                "No database configured: set ConnectionStrings__Registry (for example "
+                + "'Host=127.0.0.1;Port=5432;Username=provenance;Password=...;Database=provenance'), "
+                + "or start the registry with deploy/scripts/run.sh, which starts a local PostgreSQL for you.");
+        }
+        builder.Services.Configure<RegistryOptions>(builder.Configuration.GetSection(RegistryOptions.Section));
+        var registry = builder.Configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new RegistryOptions();
+
+        builder.Services.AddSingleton(_ => RegistryDatabase.CreateDataSource(connectionString));
+        builder.Services.AddDbContextPool<RegistryDbContext>((sp, o) => o.UseRegistry(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(registry.ToLimits());
+        builder.Services.AddSingleton<RegistrationWriter>();
+        builder.Services.AddSingleton<AssertionWriter>();
+        builder.Services.AddSingleton<LineageQueries>();
+        builder.Services.AddSingleton<StatsQueries>();
+        builder.Services.AddScoped<DocumentQueries>();
+        builder.Services.AddScoped<ApiKeyStore>();
+        builder.Services.AddScoped<GeneratorQueries>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Applies pending migrations when <c>Database:MigrateOnStartup</c> is true (the run script and the compose file
+    /// set it), then installs the bootstrap admin key from <c>PROVENANCE_ADMIN_KEY</c> when it is set.
+    /// </summary>
+    public static async Task PrepareRegistryAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var log = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Provenance.Startup");
+        if (app.Configuration.GetValue<bool>("Database:MigrateOnStartup"))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            // Asking for applied migrations on a fresh database makes EF log a failed query; check the table first.
+            var applied = await db.GetService<IHistoryRepository>().ExistsAsync()
+                ? (await db.Database.GetAppliedMigrationsAsync()).ToHashSet()
+                : [];
+            var pending = db.Database.GetMigrations().Where(m => !applied.Contains(m)).ToList();
+            if (pending.Count > 0)
+            {
+                LogMigrating(log, pending.Count, string.Join(", ", pending));
+                await db.Database.MigrateAsync();
+                // Reload the enum types the migrations may just have created into the shared data source.
+                await app.Services.GetRequiredService<NpgsqlDataSource>().ReloadTypesAsync();
+            }
+        }
+        var adminKey = app.Configuration["PROVENANCE_ADMIN_KEY"];
+        if (!string.IsNullOrWhiteSpace(adminKey))
+        {
+            if (adminKey.Length < 16)
+            {
+                throw new InvalidOperationException("PROVENANCE_ADMIN_KEY is shorter than 16 characters; use a long random value.");
+            }
+            await scope.ServiceProvider.GetRequiredService<ApiKeyStore>().EnsureBootstrapAdminAsync(adminKey.Trim(), CancellationToken.None);
+            LogAdminKey(log);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s): {Migrations}")]
+    static partial void LogMigrating(ILogger logger, int count, string migrations);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap admin key installed from PROVENANCE_ADMIN_KEY")]
+    static partial void LogAdminKey(ILogger logger);
+}

@@ -1,0 +1,35 @@
+using Provenance.Api.Access;
+using Provenance.Api.Assertions;
+using Provenance.Api.Documents;
+using Provenance.Api.Generators;
+using Provenance.Api.Health;
+using Provenance.Api.Hosting;
+using Provenance.Api.Lineage;
+using Provenance.Api.Stats;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRegistryHttp();
+builder.AddRegistryProblemDetails();
+builder.AddRegistryDatabase();
+builder.AddRegistryAccess();
+builder.AddRegistryOpenApi();
+
+var app = builder.Build();
+await app.PrepareRegistryAsync();
+app.UseRegistryErrors();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealthApi();
+app.MapDocumentsApi();
+app.MapLineageApi();
+app.MapAssertionsApi();
+app.MapGeneratorsApi();
+app.MapStatsApi();
+app.MapKeysApi();
+app.MapApiDocs();
+
+app.Run();
+
+/// <summary>The API host; public so that tests can start it with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,103 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Provenance.Contracts.Access;
+
+namespace Provenance.Api.Tests.Support;
+
+/// <summary>
+/// The API host on a real PostgreSQL database of its own, built by the migrations, with one key per role.
+/// </summary>
+public class RegistryFixture : IAsyncLifetime
+{
+    public const string AdminKey = "pvk_test_admin_key_0123456789abcdef";
+
+    WebApplicationFactory<Program>? _factory;
+    readonly Dictionary<string, string> _keys = [];
+
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>Configuration the host starts with; subclasses add to it.</summary>
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public IServiceProvider Services => Factory.Services;
+
+    WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("fixture not initialized");
+
+    public async ValueTask InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.CreateAsync("provenance_test");
+        var settings = new Dictionary<string, string?>(Settings)
+        {
+            ["ConnectionStrings:Registry"] = ConnectionString,
+            ["Database:MigrateOnStartup"] = "true",
+            ["PROVENANCE_ADMIN_KEY"] = AdminKey,
+        };
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Testing");
+            foreach (var (key, value) in settings)
+            {
+                b.UseSetting(key, value);
+            }
+        });
+        _ = Factory.Server; // start the host: migrations and the bootstrap key run now
+        _keys["admin"] = AdminKey;
+        using var admin = Client("admin");
+        foreach (var role in new[] { "crawler", "curator", "trainer" })
+        {
+            var response = await admin.PostAsJsonAsync("/v1/keys", new CreateApiKeyRequest($"test-{role}", role));
+            response.EnsureSuccessStatusCode();
+            _keys[role] = (await response.Content.ReadFromJsonAsync<CreatedApiKeyResponse>())!.Key;
+        }
+    }
+
+    /// <summary>An HTTP client holding the key of <paramref name="role"/> (crawler, curator, trainer, admin), or none.</summary>
+    public HttpClient Client(string? role = "admin")
+    {
+        var client = Factory.CreateClient();
+        if (role is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", _keys[role]);
+        }
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return client;
+    }
+
+    public HttpClient ClientWithKey(string key)
+    {
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    /// <summary>Runs a query straight against the test database, to check what was (not) written.</summary>
+    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var cmd = dataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+        if (ConnectionString.Length > 0)
+        {
+            await TestDatabase.DropAsync(ConnectionString);
+        }
+        GC.SuppressFinalize(this);
+    }
+}
