@@ -58,11 +58,9 @@ internal static partial class DatabaseHosting
         if (app.Configuration.GetValue<bool>("Database:MigrateOnStartup"))
         {
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
-            // Asking for applied migrations on a fresh database makes EF log a failed query; check the table first.
-            var applied = await db.GetService<IHistoryRepository>().ExistsAsync()
-                ? (await db.Database.GetAppliedMigrationsAsync()).ToHashSet()
-                : [];
-            var pending = db.Database.GetMigrations().Where(m => !applied.Contains(m)).ToList();
+            // On a fresh database EF would query the missing history table and log that failure as an error.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
+            var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
             if (pending.Count > 0)
             {
                 LogMigrating(log, pending.Count, string.Join(", ", pending));

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Provenance.Api.Tests.Support;
+using Provenance.Testing;
 using Provenance.Contracts.Access;
 using Provenance.Contracts.Documents;
 
@@ -22,11 +22,11 @@ public class RoleTests(RegistryFixture registry) : IClassFixture<RegistryFixture
 
     async Task<HttpResponseMessage> SendAsync(HttpClient client, Call call)
     {
-        var doc = await registry.Client("admin").RegisterAsync(Support.Documents.UniqueText());
+        var doc = await registry.Client("admin").RegisterAsync(TestDocuments.UniqueText());
         return call switch
         {
-            Call.Register => await client.PostAsJsonAsync("/v1/documents", new RegisterDocumentRequest(Support.Documents.UniqueText())),
-            Call.RegisterBatch => await client.PostAsJsonAsync("/v1/documents/batch", new RegisterDocumentsRequest([new(Support.Documents.UniqueText())])),
+            Call.Register => await client.PostAsJsonAsync("/v1/documents", new RegisterDocumentRequest(TestDocuments.UniqueText())),
+            Call.RegisterBatch => await client.PostAsJsonAsync("/v1/documents/batch", new RegisterDocumentsRequest([new(TestDocuments.UniqueText())])),
             Call.ReadDocument => await client.GetAsync($"/v1/documents/{doc.Id}"),
             Call.ReadLineage => await client.GetAsync($"/v1/documents/{doc.Id}/ancestors"),
             Call.ReadStats => await client.GetAsync("/v1/stats"),

@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using Provenance.Api.Tests.Support;
+using Provenance.Testing;
 using Provenance.Data.Assertions;
 using Provenance.Domain.Assertions;
 
@@ -20,7 +20,7 @@ public class PrecedencePropertyTests(RegistryFixture registry) : IClassFixture<R
 
         Properties.Check(Gen.NonEmptyListOf(OneAssertion).Select(l => l.Take(8).ToList()), history =>
         {
-            var doc = crawler.RegisterAsync(Support.Documents.UniqueText()).GetAwaiter().GetResult();
+            var doc = crawler.RegisterAsync(TestDocuments.UniqueText()).GetAwaiter().GetResult();
             var facts = new List<AssertionFacts>();
             foreach (var (kind, cls) in history)
             {

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Npgsql;
-using Provenance.Api.Tests.Support;
+using Provenance.Testing;
 using Provenance.Contracts.Assertions;
 using Provenance.Contracts.Documents;
 using Provenance.Data.Assertions;
@@ -22,7 +22,7 @@ public class PrecedenceTests(RegistryFixture registry) : IClassFixture<RegistryF
     [Fact]
     public async Task ADetectorVerdictDecidesOnlyWhileNobodyElseHasSpoken()
     {
-        var doc = await _crawler.RegisterAsync(Support.Documents.UniqueText());
+        var doc = await _crawler.RegisterAsync(TestDocuments.UniqueText());
 
         await DetectAsync(doc.Id, ProvenanceClass.Synthetic);
 
@@ -32,7 +32,7 @@ public class PrecedenceTests(RegistryFixture registry) : IClassFixture<RegistryF
     [Fact]
     public async Task ADeclarationBeatsANewerDetectorVerdict()
     {
-        var text = Support.Documents.UniqueText();
+        var text = TestDocuments.UniqueText();
         var doc = await _crawler.RegisterAsync(text, "human");
 
         await DetectAsync(doc.Id, ProvenanceClass.Synthetic);
@@ -46,7 +46,7 @@ public class PrecedenceTests(RegistryFixture registry) : IClassFixture<RegistryF
     [Fact]
     public async Task ACuratorBeatsDeclarationsAndDetectorsWhateverTheirAge()
     {
-        var text = Support.Documents.UniqueText();
+        var text = TestDocuments.UniqueText();
         var doc = await _crawler.RegisterAsync(text, "synthetic", "gpt-4o@2024-08-06");
         var curated = await _curator.PostAsJsonAsync($"/v1/documents/{doc.Id}/assertions", new AssertClassRequest("human", 0.95, Note: "author confirmed by email"));
 
@@ -67,7 +67,7 @@ public class PrecedenceTests(RegistryFixture registry) : IClassFixture<RegistryF
     [Fact]
     public async Task WithinAKindTheNewerAssertionWins()
     {
-        var doc = await _crawler.RegisterAsync(Support.Documents.UniqueText());
+        var doc = await _crawler.RegisterAsync(TestDocuments.UniqueText());
 
         await DetectAsync(doc.Id, ProvenanceClass.Synthetic, "detector-a@1");
         await DetectAsync(doc.Id, ProvenanceClass.Human, "detector-b@1");
@@ -85,7 +85,7 @@ public class PrecedenceTests(RegistryFixture registry) : IClassFixture<RegistryF
     [Fact]
     public async Task TheHistoryIsAppendOnlyEvenForTheDatabaseOwner()
     {
-        var doc = await _crawler.RegisterAsync(Support.Documents.UniqueText(), "human");
+        var doc = await _crawler.RegisterAsync(TestDocuments.UniqueText(), "human");
         await using var dataSource = NpgsqlDataSource.Create(registry.ConnectionString);
 
         var update = await Assert.ThrowsAsync<PostgresException>(async () =>
@@ -107,7 +107,7 @@ public class PrecedenceTests(RegistryFixture registry) : IClassFixture<RegistryF
     [Fact]
     public async Task TheHistoryIsQueryableOnItsOwn()
     {
-        var doc = await _crawler.RegisterAsync(Support.Documents.UniqueText(), "synthetic");
+        var doc = await _crawler.RegisterAsync(TestDocuments.UniqueText(), "synthetic");
         await _curator.PostAsJsonAsync($"/v1/documents/{doc.Id}/assertions", new AssertClassRequest("mixed"));
 
         var history = await _curator.GetJsonAsync<List<AssertionResponse>>($"/v1/documents/{doc.ContentHash}/assertions");

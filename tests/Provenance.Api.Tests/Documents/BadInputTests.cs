@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Provenance.Api.Tests.Support;
+using Provenance.Testing;
 using Provenance.Contracts.Documents;
 
 namespace Provenance.Api.Tests.Documents;
@@ -77,34 +77,34 @@ public class BadInputTests(SmallLimitsRegistryFixture registry) : IClassFixture<
     [Fact]
     public Task AnUnknownClassIsRejected() =>
         AssertRejectedAsync(() => _crawler.PostAsJsonAsync("/v1/documents",
-                new RegisterDocumentRequest(Support.Documents.UniqueText(), Declared: new DeclaredProvenanceRequest("cyborg"))),
+                new RegisterDocumentRequest(TestDocuments.UniqueText(), Declared: new DeclaredProvenanceRequest("cyborg"))),
             HttpStatusCode.BadRequest, "invalid_document", "human, synthetic, mixed");
 
     [Fact]
     public Task AnUnknownRelationIsRejected() =>
         AssertRejectedAsync(() => _crawler.PostAsJsonAsync("/v1/documents",
-                new RegisterDocumentRequest(Support.Documents.UniqueText(), Parents: [new(ContentHash: new string('a', 64), Relation: "inspired_by")])),
+                new RegisterDocumentRequest(TestDocuments.UniqueText(), Parents: [new(ContentHash: new string('a', 64), Relation: "inspired_by")])),
             HttpStatusCode.BadRequest, "invalid_document", "paraphrase_of");
 
     [Fact]
     public Task AGeneratorOnHumanTextIsRejected() =>
         AssertRejectedAsync(() => _crawler.PostAsJsonAsync("/v1/documents",
-                new RegisterDocumentRequest(Support.Documents.UniqueText(), Declared: new("human", "gpt-4o@1"))),
+                new RegisterDocumentRequest(TestDocuments.UniqueText(), Declared: new("human", "gpt-4o@1"))),
             HttpStatusCode.BadRequest, "invalid_document", "generator");
 
     [Fact]
     public Task ADocumentNamingItselfAsParentIsRejected()
     {
-        var text = Support.Documents.UniqueText();
+        var text = TestDocuments.UniqueText();
         return AssertRejectedAsync(() => _crawler.PostAsJsonAsync("/v1/documents",
-                new RegisterDocumentRequest(text, Parents: [new(ContentHash: Support.Documents.HashOf(text), Relation: "edited_from")])),
+                new RegisterDocumentRequest(text, Parents: [new(ContentHash: TestDocuments.HashOf(text), Relation: "edited_from")])),
             HttpStatusCode.BadRequest, "invalid_document", "itself");
     }
 
     [Fact]
     public async Task AnExistingDocumentNamingItsOwnIdAsParentIsRejected()
     {
-        var text = Support.Documents.UniqueText();
+        var text = TestDocuments.UniqueText();
         var doc = await _crawler.RegisterAsync(text);
 
         await AssertRejectedAsync(() => _crawler.PostAsJsonAsync("/v1/documents",
@@ -115,10 +115,10 @@ public class BadInputTests(SmallLimitsRegistryFixture registry) : IClassFixture<
     [Fact]
     public async Task ACycleIsRejected()
     {
-        var a = Support.Documents.UniqueText("grandparent");
+        var a = TestDocuments.UniqueText("grandparent");
         var root = await _crawler.RegisterAsync(a, "human");
-        var child = await _crawler.RegisterAsync(Support.Documents.UniqueText("child"), "synthetic", null, new ParentReferenceRequest(root.Id, Relation: "paraphrase_of"));
-        var grandchild = await _crawler.RegisterAsync(Support.Documents.UniqueText("grandchild"), "synthetic", null, new ParentReferenceRequest(child.Id, Relation: "paraphrase_of"));
+        var child = await _crawler.RegisterAsync(TestDocuments.UniqueText("child"), "synthetic", null, new ParentReferenceRequest(root.Id, Relation: "paraphrase_of"));
+        var grandchild = await _crawler.RegisterAsync(TestDocuments.UniqueText("grandchild"), "synthetic", null, new ParentReferenceRequest(child.Id, Relation: "paraphrase_of"));
 
         await AssertRejectedAsync(() => _crawler.PostAsJsonAsync("/v1/documents",
                 new RegisterDocumentRequest(a, Parents: [new(grandchild.Id, Relation: "summary_of")])),
@@ -136,7 +136,7 @@ public class BadInputTests(SmallLimitsRegistryFixture registry) : IClassFixture<
     [Fact]
     public Task AnOversizeBatchIsRejectedWhole() =>
         AssertRejectedAsync(() => _crawler.PostAsJsonAsync("/v1/documents/batch", new RegisterDocumentsRequest(
-                [.. Enumerable.Range(0, SmallLimitsRegistryFixture.MaxBatchSize + 1).Select(_ => new RegisterDocumentRequest(Support.Documents.UniqueText()))])),
+                [.. Enumerable.Range(0, SmallLimitsRegistryFixture.MaxBatchSize + 1).Select(_ => new RegisterDocumentRequest(TestDocuments.UniqueText()))])),
             HttpStatusCode.RequestEntityTooLarge, "batch_too_large", "limit is 5");
 
     [Fact]
@@ -146,7 +146,7 @@ public class BadInputTests(SmallLimitsRegistryFixture registry) : IClassFixture<
     [Fact]
     public Task AnUnknownParentIdIsRejected() =>
         AssertRejectedAsync(() => _crawler.PostAsJsonAsync("/v1/documents",
-                new RegisterDocumentRequest(Support.Documents.UniqueText(), Parents: [new(Id: 424_242, Relation: "generated_from")])),
+                new RegisterDocumentRequest(TestDocuments.UniqueText(), Parents: [new(Id: 424_242, Relation: "generated_from")])),
             HttpStatusCode.UnprocessableEntity, "unknown_parent", "424242");
 
     [Fact]
@@ -168,7 +168,7 @@ public class BadInputTests(SmallLimitsRegistryFixture registry) : IClassFixture<
     [Fact]
     public async Task ABadLineageQueryIsABadRequest()
     {
-        var doc = await _crawler.RegisterAsync(Support.Documents.UniqueText());
+        var doc = await _crawler.RegisterAsync(TestDocuments.UniqueText());
 
         var depth = await _reader.GetAsync($"/v1/documents/{doc.Id}/ancestors?maxDepth=0");
         var relation = await _reader.GetAsync($"/v1/documents/{doc.Id}/descendants?relation=copied_from");
@@ -179,19 +179,19 @@ public class BadInputTests(SmallLimitsRegistryFixture registry) : IClassFixture<
 
     [Fact]
     public Task AnInvalidSourceUriIsRejected() =>
-        AssertRejectedAsync(() => _crawler.PostAsJsonAsync("/v1/documents", new RegisterDocumentRequest(Support.Documents.UniqueText(), "not a uri")),
+        AssertRejectedAsync(() => _crawler.PostAsJsonAsync("/v1/documents", new RegisterDocumentRequest(TestDocuments.UniqueText(), "not a uri")),
             HttpStatusCode.BadRequest, "invalid_document", "absolute URI");
 
     [Fact]
     public Task ACrawlTimeInTheFutureIsRejected() =>
         AssertRejectedAsync(() => _crawler.PostAsJsonAsync("/v1/documents",
-                new RegisterDocumentRequest(Support.Documents.UniqueText(), CrawledAt: DateTimeOffset.UtcNow.AddDays(30))),
+                new RegisterDocumentRequest(TestDocuments.UniqueText(), CrawledAt: DateTimeOffset.UtcNow.AddDays(30))),
             HttpStatusCode.BadRequest, "invalid_document", "future");
 
     [Fact]
     public async Task AnInvalidCuratorAssertionIsRejected()
     {
-        var doc = await _crawler.RegisterAsync(Support.Documents.UniqueText());
+        var doc = await _crawler.RegisterAsync(TestDocuments.UniqueText());
         var curator = registry.Client("curator");
 
         await AssertRejectedAsync(() => curator.PostAsJsonAsync($"/v1/documents/{doc.Id}/assertions", new { @class = "maybe" }),

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Provenance.Api.Tests.Support;
+using Provenance.Testing;
 using Provenance.Contracts.Documents;
 
 namespace Provenance.Api.Tests.Documents;
@@ -13,7 +13,7 @@ public class RegistrationTests(RegistryFixture registry) : IClassFixture<Registr
     [Fact]
     public async Task ReregisteringTheSameTextAddsASightingNotADocument()
     {
-        var text = Support.Documents.UniqueText();
+        var text = TestDocuments.UniqueText();
 
         var first = await _crawler.PostAsJsonAsync("/v1/documents", new RegisterDocumentRequest(text, "https://a.example/1"));
         var second = await _crawler.PostAsJsonAsync("/v1/documents", new RegisterDocumentRequest(text, "https://b.example/2"));
@@ -34,7 +34,7 @@ public class RegistrationTests(RegistryFixture registry) : IClassFixture<Registr
     [Fact]
     public async Task TheSameSightingSentTwiceIsRecordedOnce()
     {
-        var request = new RegisterDocumentRequest(Support.Documents.UniqueText(), "https://a.example/once", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var request = new RegisterDocumentRequest(TestDocuments.UniqueText(), "https://a.example/once", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
         var a = await _crawler.RegisterAsync(request);
         var b = await _crawler.RegisterAsync(request);
@@ -46,20 +46,20 @@ public class RegistrationTests(RegistryFixture registry) : IClassFixture<Registr
     [Fact]
     public async Task TextIsNormalizedBeforeHashing()
     {
-        var text = Support.Documents.UniqueText("caf\u00e9");
+        var text = TestDocuments.UniqueText("caf\u00e9");
         var decomposed = "\uFEFF  " + text.Replace("\u00e9", "e\u0301", StringComparison.Ordinal).Replace(" ", "\r\n", StringComparison.Ordinal) + "\n\n";
 
         var a = await _crawler.RegisterAsync(text.Replace(" ", "\n", StringComparison.Ordinal));
         var b = await _crawler.RegisterAsync(decomposed);
 
         Assert.Equal(a.Id, b.Id);
-        Assert.Equal(Support.Documents.HashOf(text.Replace(" ", "\n", StringComparison.Ordinal)), a.ContentHash);
+        Assert.Equal(TestDocuments.HashOf(text.Replace(" ", "\n", StringComparison.Ordinal)), a.ContentHash);
     }
 
     [Fact]
     public async Task ADocumentIsAddressableByIdAndByContentHash()
     {
-        var text = Support.Documents.UniqueText();
+        var text = TestDocuments.UniqueText();
         var registered = await _crawler.RegisterAsync(text, "human");
 
         var byId = await _reader.GetJsonAsync<DocumentResponse>($"/v1/documents/{registered.Id}?include=text");
@@ -81,16 +81,16 @@ public class RegistrationTests(RegistryFixture registry) : IClassFixture<Registr
     [Fact]
     public async Task ABatchAnswersPerItemAndCommitsTheValidItems()
     {
-        var existing = await _crawler.RegisterAsync(Support.Documents.UniqueText());
-        var fresh = Support.Documents.UniqueText();
+        var existing = await _crawler.RegisterAsync(TestDocuments.UniqueText());
+        var fresh = TestDocuments.UniqueText();
         var request = new RegisterDocumentsRequest(
         [
             new(fresh),
             new(""),
-            new(Support.Documents.UniqueText(), Declared: new("alien")),
+            new(TestDocuments.UniqueText(), Declared: new("alien")),
             new(await _reader.GetStringAsync($"/v1/documents/{existing.Id}/text")),
             new(fresh, "https://dup.example/"),
-            new(Support.Documents.UniqueText(), Parents: [new(Id: 987_654_321, Relation: "paraphrase_of")]),
+            new(TestDocuments.UniqueText(), Parents: [new(Id: 987_654_321, Relation: "paraphrase_of")]),
         ]);
 
         var response = await _crawler.PostAsJsonAsync("/v1/documents/batch", request);
@@ -129,7 +129,7 @@ public class RegistrationTests(RegistryFixture registry) : IClassFixture<Registr
     [Fact]
     public async Task DeclaringTheSameClassAgainDoesNotGrowTheHistory()
     {
-        var text = Support.Documents.UniqueText();
+        var text = TestDocuments.UniqueText();
 
         var a = await _crawler.RegisterAsync(text, "synthetic", "gpt-4o@2024-08-06");
         await _crawler.RegisterAsync(text, "synthetic", "gpt-4o@2024-08-06");
@@ -144,7 +144,7 @@ public class RegistrationTests(RegistryFixture registry) : IClassFixture<Registr
     [Fact]
     public async Task AnIptcDigitalSourceTypeDeclaresTheClassAndIsKeptAsEvidence()
     {
-        var registered = await _crawler.RegisterAsync(new RegisterDocumentRequest(Support.Documents.UniqueText(),
+        var registered = await _crawler.RegisterAsync(new RegisterDocumentRequest(TestDocuments.UniqueText(),
             Declared: new(DigitalSourceType: "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia")));
 
         var doc = await _reader.GetJsonAsync<DocumentResponse>($"/v1/documents/{registered.Id}");

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using FsCheck;
 using FsCheck.Fluent;
-using Provenance.Api.Tests.Support;
+using Provenance.Testing;
 using Provenance.Contracts.Documents;
 using Provenance.Domain;
 using Provenance.Domain.Assertions;
@@ -51,7 +51,7 @@ public class DepthPropertyTests(RegistryFixture registry) : IClassFixture<Regist
             var texts = scenario.Nodes.Select((_, i) => $"node {i} of run {run}").ToArray();
             RegisterDocumentRequest Request(int i) => new(texts[i],
                 Declared: scenario.Nodes[i].Class == ProvenanceClass.Unknown ? null : new DeclaredProvenanceRequest(WireNames.Of(scenario.Nodes[i].Class)),
-                Parents: [.. scenario.Nodes[i].Parents.Select(p => new ParentReferenceRequest(ContentHash: Support.Documents.HashOf(texts[p]), Relation: "generated_from"))]);
+                Parents: [.. scenario.Nodes[i].Parents.Select(p => new ParentReferenceRequest(ContentHash: TestDocuments.HashOf(texts[p]), Relation: "generated_from"))]);
 
             if (scenario.AsBatch)
             {
@@ -69,7 +69,7 @@ public class DepthPropertyTests(RegistryFixture registry) : IClassFixture<Regist
             var reader = registry.Client("curator");
             for (var i = 0; i < texts.Length; i++)
             {
-                var doc = reader.GetJsonAsync<DocumentResponse>($"/v1/documents/{Support.Documents.HashOf(texts[i])}").GetAwaiter().GetResult();
+                var doc = reader.GetJsonAsync<DocumentResponse>($"/v1/documents/{TestDocuments.HashOf(texts[i])}").GetAwaiter().GetResult();
                 if (doc.Depth != ExpectedDepth(scenario.Nodes, i) || doc.PendingParents.Count != 0 || doc.Parents.Count != scenario.Nodes[i].Parents.Length)
                 {
                     return false;

@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using Provenance.Api.Tests.Support;
+using Provenance.Testing;
 using Provenance.Contracts.Assertions;
 using Provenance.Contracts.Documents;
 using Provenance.Contracts.Lineage;
@@ -14,13 +14,13 @@ public class LineageQueryTests(RegistryFixture registry) : IClassFixture<Registr
     /// <summary>human ← paraphrase ← translation ← summary, plus a second human parent of the translation.</summary>
     async Task<(long Human, long Paraphrase, long Translation, long Summary, long OtherHuman)> ChainAsync()
     {
-        var human = await _crawler.RegisterAsync(Support.Documents.UniqueText("human"), "human");
-        var other = await _crawler.RegisterAsync(Support.Documents.UniqueText("other human"), "human");
-        var paraphrase = await _crawler.RegisterAsync(Support.Documents.UniqueText("paraphrase"), "synthetic", "gpt-4o@2024-08-06",
+        var human = await _crawler.RegisterAsync(TestDocuments.UniqueText("human"), "human");
+        var other = await _crawler.RegisterAsync(TestDocuments.UniqueText("other human"), "human");
+        var paraphrase = await _crawler.RegisterAsync(TestDocuments.UniqueText("paraphrase"), "synthetic", "gpt-4o@2024-08-06",
             new ParentReferenceRequest(human.Id, Relation: "paraphrase_of"));
-        var translation = await _crawler.RegisterAsync(Support.Documents.UniqueText("translation"), "synthetic", "llama-3-70b@1",
+        var translation = await _crawler.RegisterAsync(TestDocuments.UniqueText("translation"), "synthetic", "llama-3-70b@1",
             new ParentReferenceRequest(paraphrase.Id, Relation: "translation_of"), new ParentReferenceRequest(other.Id, Relation: "generated_from"));
-        var summary = await _crawler.RegisterAsync(Support.Documents.UniqueText("summary"), "mixed", "gpt-4o@2024-08-06",
+        var summary = await _crawler.RegisterAsync(TestDocuments.UniqueText("summary"), "mixed", "gpt-4o@2024-08-06",
             new ParentReferenceRequest(translation.Id, Relation: "summary_of"));
         return (human.Id, paraphrase.Id, translation.Id, summary.Id, other.Id);
     }
@@ -90,8 +90,8 @@ public class LineageQueryTests(RegistryFixture registry) : IClassFixture<Registr
     [Fact]
     public async Task ASyntheticDocumentWithoutHumanAncestryIsReportedUnanchored()
     {
-        var orphan = await _crawler.RegisterAsync(Support.Documents.UniqueText("orphan"), "synthetic");
-        var child = await _crawler.RegisterAsync(Support.Documents.UniqueText("child of orphan"), "synthetic", null, new ParentReferenceRequest(orphan.Id, Relation: "augmented_from"));
+        var orphan = await _crawler.RegisterAsync(TestDocuments.UniqueText("orphan"), "synthetic");
+        var child = await _crawler.RegisterAsync(TestDocuments.UniqueText("child of orphan"), "synthetic", null, new ParentReferenceRequest(orphan.Id, Relation: "augmented_from"));
 
         var roots = await _reader.GetJsonAsync<RootsResponse>($"/v1/documents/{child.Id}/roots");
 

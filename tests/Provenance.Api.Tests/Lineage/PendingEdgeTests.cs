@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using Provenance.Api.Tests.Support;
+using Provenance.Testing;
 using Provenance.Contracts.Documents;
 using Provenance.Contracts.Lineage;
 
@@ -13,15 +13,15 @@ public class PendingEdgeTests(RegistryFixture registry) : IClassFixture<Registry
     [Fact]
     public async Task AChildRegisteredBeforeItsParentIsResolvedWhenTheParentArrives()
     {
-        var human = Support.Documents.UniqueText("human original");
-        var child = Support.Documents.UniqueText("paraphrase");
-        var grandchild = await _crawler.RegisterAsync(Support.Documents.UniqueText("grandchild"), "synthetic", "gpt-4o@2024-08-06",
-            new ParentReferenceRequest(ContentHash: Support.Documents.HashOf(child), Relation: "paraphrase_of"));
+        var human = TestDocuments.UniqueText("human original");
+        var child = TestDocuments.UniqueText("paraphrase");
+        var grandchild = await _crawler.RegisterAsync(TestDocuments.UniqueText("grandchild"), "synthetic", "gpt-4o@2024-08-06",
+            new ParentReferenceRequest(ContentHash: TestDocuments.HashOf(child), Relation: "paraphrase_of"));
         Assert.Null(grandchild.Depth);
         Assert.Equal(1, grandchild.PendingParents);
 
         var c = await _crawler.RegisterAsync(child, "synthetic", "gpt-4o@2024-08-06",
-            new ParentReferenceRequest(ContentHash: Support.Documents.HashOf(human), Relation: "paraphrase_of"));
+            new ParentReferenceRequest(ContentHash: TestDocuments.HashOf(human), Relation: "paraphrase_of"));
         var afterChild = await _reader.GetJsonAsync<DocumentResponse>($"/v1/documents/{grandchild.Id}");
         var h = await _crawler.RegisterAsync(human, "human");
 
@@ -40,14 +40,14 @@ public class PendingEdgeTests(RegistryFixture registry) : IClassFixture<Registry
     [Fact]
     public async Task PendingParentsAreListedUntilTheyArrive()
     {
-        var missing = Support.Documents.UniqueText("not yet registered");
-        var doc = await _crawler.RegisterAsync(Support.Documents.UniqueText(), "synthetic", null,
-            new ParentReferenceRequest(ContentHash: Support.Documents.HashOf(missing), Relation: "translation_of"));
+        var missing = TestDocuments.UniqueText("not yet registered");
+        var doc = await _crawler.RegisterAsync(TestDocuments.UniqueText(), "synthetic", null,
+            new ParentReferenceRequest(ContentHash: TestDocuments.HashOf(missing), Relation: "translation_of"));
 
         var detail = await _reader.GetJsonAsync<DocumentResponse>($"/v1/documents/{doc.Id}");
         var roots = await _reader.GetJsonAsync<RootsResponse>($"/v1/documents/{doc.Id}/roots");
 
-        Assert.Equal(Support.Documents.HashOf(missing), Assert.Single(detail.PendingParents).ContentHash);
+        Assert.Equal(TestDocuments.HashOf(missing), Assert.Single(detail.PendingParents).ContentHash);
         Assert.Equal("translation_of", detail.PendingParents[0].Relation);
         Assert.Empty(roots.Roots);
         Assert.Equal(doc.Id, Assert.Single(roots.Pending).Child);
@@ -56,27 +56,27 @@ public class PendingEdgeTests(RegistryFixture registry) : IClassFixture<Registry
     [Fact]
     public async Task AParentThatResolvesAPendingEdgeCannotCloseACycle()
     {
-        var a = Support.Documents.UniqueText("a");
-        var b = Support.Documents.UniqueText("b");
-        var first = await _crawler.RegisterAsync(a, "synthetic", null, new ParentReferenceRequest(ContentHash: Support.Documents.HashOf(b), Relation: "edited_from"));
+        var a = TestDocuments.UniqueText("a");
+        var b = TestDocuments.UniqueText("b");
+        var first = await _crawler.RegisterAsync(a, "synthetic", null, new ParentReferenceRequest(ContentHash: TestDocuments.HashOf(b), Relation: "edited_from"));
 
         var response = await _crawler.PostAsJsonAsync("/v1/documents", new RegisterDocumentRequest(b, Parents: [new(first.Id, Relation: "edited_from")]));
 
         await response.ProblemAsync(System.Net.HttpStatusCode.Conflict, "lineage_cycle");
-        Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM documents WHERE content_hash = decode(@h, 'hex')", ("h", Support.Documents.HashOf(b))));
+        Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM documents WHERE content_hash = decode(@h, 'hex')", ("h", TestDocuments.HashOf(b))));
         Assert.Equal(1, await registry.ScalarAsync<long>("SELECT count(*) FROM pending_edges WHERE child_id = @id", ("id", first.Id)));
     }
 
     [Fact]
     public async Task ABatchResolvesReferencesBetweenItsOwnItemsInAnyOrder()
     {
-        var root = Support.Documents.UniqueText("root");
-        var mid = Support.Documents.UniqueText("mid");
-        var leaf = Support.Documents.UniqueText("leaf");
+        var root = TestDocuments.UniqueText("root");
+        var mid = TestDocuments.UniqueText("mid");
+        var leaf = TestDocuments.UniqueText("leaf");
         var request = new RegisterDocumentsRequest(
         [
-            new(leaf, Declared: new("synthetic"), Parents: [new(ContentHash: Support.Documents.HashOf(mid), Relation: "summary_of")]),
-            new(mid, Declared: new("synthetic"), Parents: [new(ContentHash: Support.Documents.HashOf(root), Relation: "paraphrase_of")]),
+            new(leaf, Declared: new("synthetic"), Parents: [new(ContentHash: TestDocuments.HashOf(mid), Relation: "summary_of")]),
+            new(mid, Declared: new("synthetic"), Parents: [new(ContentHash: TestDocuments.HashOf(root), Relation: "paraphrase_of")]),
             new(root, Declared: new("human")),
         ]);
 
@@ -90,12 +90,12 @@ public class PendingEdgeTests(RegistryFixture registry) : IClassFixture<Registry
     [Fact]
     public async Task AMutualReferenceInsideABatchRejectsTheItemThatClosesTheCycle()
     {
-        var a = Support.Documents.UniqueText("a");
-        var b = Support.Documents.UniqueText("b");
+        var a = TestDocuments.UniqueText("a");
+        var b = TestDocuments.UniqueText("b");
         var request = new RegisterDocumentsRequest(
         [
-            new(a, Parents: [new(ContentHash: Support.Documents.HashOf(b), Relation: "edited_from")]),
-            new(b, Parents: [new(ContentHash: Support.Documents.HashOf(a), Relation: "edited_from")]),
+            new(a, Parents: [new(ContentHash: TestDocuments.HashOf(b), Relation: "edited_from")]),
+            new(b, Parents: [new(ContentHash: TestDocuments.HashOf(a), Relation: "edited_from")]),
         ]);
 
         var body = (await (await _crawler.PostAsJsonAsync("/v1/documents/batch", request)).Content.ReadFromJsonAsync<RegisterDocumentsResponse>())!;
@@ -111,7 +111,7 @@ public class PendingEdgeTests(RegistryFixture registry) : IClassFixture<Registry
     [Fact]
     public async Task ConcurrentParentsAndChildrenNeverLeaveAnEdgePending()
     {
-        var pairs = Enumerable.Range(0, 40).Select(i => (Parent: Support.Documents.UniqueText($"parent {i}"), Child: Support.Documents.UniqueText($"child {i}"))).ToList();
+        var pairs = Enumerable.Range(0, 40).Select(i => (Parent: TestDocuments.UniqueText($"parent {i}"), Child: TestDocuments.UniqueText($"child {i}"))).ToList();
 
         await Parallel.ForEachAsync(pairs.SelectMany(p => new[] { (p, parentFirst: true), (p, parentFirst: false) }),
             new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (job, _) =>
@@ -124,13 +124,13 @@ public class PendingEdgeTests(RegistryFixture registry) : IClassFixture<Registry
                 else
                 {
                     await client.RegisterAsync(job.p.Child, "synthetic", null,
-                        new ParentReferenceRequest(ContentHash: Support.Documents.HashOf(job.p.Parent), Relation: "generated_from"));
+                        new ParentReferenceRequest(ContentHash: TestDocuments.HashOf(job.p.Parent), Relation: "generated_from"));
                 }
             });
 
         foreach (var (_, child) in pairs)
         {
-            var doc = await _reader.GetJsonAsync<DocumentResponse>($"/v1/documents/{Support.Documents.HashOf(child)}");
+            var doc = await _reader.GetJsonAsync<DocumentResponse>($"/v1/documents/{TestDocuments.HashOf(child)}");
             Assert.Empty(doc.PendingParents);
             Assert.Equal(1, doc.Depth);
         }

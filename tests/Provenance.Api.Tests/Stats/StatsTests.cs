@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Provenance.Api.Tests.Support;
+using Provenance.Testing;
 using Provenance.Contracts.Documents;
 using Provenance.Contracts.Stats;
 
@@ -11,10 +11,10 @@ public class StatsTests(RegistryFixture registry) : IClassFixture<RegistryFixtur
     public async Task StatsCountDocumentsByClassGeneratorAndDepth()
     {
         var crawler = registry.Client("crawler");
-        var human = await crawler.RegisterAsync(Support.Documents.UniqueText(), "human");
-        var synthetic = await crawler.RegisterAsync(Support.Documents.UniqueText(), "synthetic", "stats-model@1", new ParentReferenceRequest(human.Id, Relation: "generated_from"));
-        await crawler.RegisterAsync(Support.Documents.UniqueText(), "mixed", "stats-model@1", new ParentReferenceRequest(synthetic.Id, Relation: "edited_from"));
-        await crawler.RegisterAsync(Support.Documents.UniqueText());
+        var human = await crawler.RegisterAsync(TestDocuments.UniqueText(), "human");
+        var synthetic = await crawler.RegisterAsync(TestDocuments.UniqueText(), "synthetic", "stats-model@1", new ParentReferenceRequest(human.Id, Relation: "generated_from"));
+        await crawler.RegisterAsync(TestDocuments.UniqueText(), "mixed", "stats-model@1", new ParentReferenceRequest(synthetic.Id, Relation: "edited_from"));
+        await crawler.RegisterAsync(TestDocuments.UniqueText());
 
         var stats = await registry.Client("trainer").GetJsonAsync<StatsResponse>("/v1/stats");
 

@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Provenance.Api.Tests.Support;
+namespace Provenance.Testing;
 
 /// <summary>Runs an FsCheck property from a [Fact]; a failure throws with the shrunk counterexample.</summary>
 public static class Properties

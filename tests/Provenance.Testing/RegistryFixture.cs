@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Provenance.Contracts.Access;
 
-namespace Provenance.Api.Tests.Support;
+namespace Provenance.Testing;
 
 /// <summary>
 /// The API host on a real PostgreSQL database of its own, built by the migrations, with one key per role.
@@ -66,6 +66,12 @@ public class RegistryFixture : IAsyncLifetime
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return client;
     }
+
+    /// <summary>The secret of the fixture's key for <paramref name="role"/>.</summary>
+    public string Key(string role) => _keys[role];
+
+    /// <summary>A handler that sends requests straight into the in-process host.</summary>
+    public HttpMessageHandler CreateHandler() => Factory.Server.CreateHandler();
 
     public HttpClient ClientWithKey(string key)
     {

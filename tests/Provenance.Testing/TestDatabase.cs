@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Provenance.Api.Tests.Support;
+namespace Provenance.Testing;
 
 /// <summary>
 /// A fresh database on the PostgreSQL server that the test command started. Each fixture gets its own, so tests

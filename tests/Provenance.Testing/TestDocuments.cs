@@ -5,10 +5,10 @@ using System.Text;
 using System.Text.Json;
 using Provenance.Contracts.Documents;
 
-namespace Provenance.Api.Tests.Support;
+namespace Provenance.Testing;
 
 /// <summary>Small helpers that keep the tests about behaviour rather than HTTP plumbing.</summary>
-public static class Documents
+public static class TestDocuments
 {
     /// <summary>A text no other test will register.</summary>
     public static string UniqueText(string about = "document") => $"A {about} written for one test only: {Guid.NewGuid():N}.";

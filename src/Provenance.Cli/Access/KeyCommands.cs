@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Provenance.Cli.Hosting;
+using Spectre.Console;
+
+namespace Provenance.Cli.Access;
+
+internal static class KeyCommands
+{
+    public static Command Create()
+    {
+        var name = new Argument<string>("name") { Description = "Who holds the key, such as crawler-commoncrawl." };
+        var role = new Option<string>("--role") { Description = "crawler, curator, trainer or admin.", Required = true };
+        var create = new Command("create", "Create a key (admin). Its secret is printed once.") { name, role };
+        create.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        {
+            var key = await client.CreateKeyAsync(parse.GetValue(name)!, parse.GetValue(role)!, token);
+            if (parse.GetValue(CliContext.Json))
+            {
+                CliContext.PrintJson(key);
+                return 0;
+            }
+            CliContext.Out.MarkupLineInterpolated($"key {key.Id} '{key.Name}' ({key.Role}): [bold]{key.Key}[/]");
+            CliContext.Out.MarkupLine("[yellow]Store it now: the registry keeps only its hash.[/]");
+            return 0;
+        }, ct));
+
+        var list = new Command("list", "List keys, without secrets (admin).");
+        list.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        {
+            var keys = await client.ListKeysAsync(token);
+            if (parse.GetValue(CliContext.Json))
+            {
+                CliContext.PrintJson(keys);
+                return 0;
+            }
+            var table = new Table().AddColumns("id", "name", "role", "prefix", "created", "revoked");
+            foreach (var k in keys)
+            {
+                table.AddRow(k.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(k.Name), k.Role, k.Prefix, $"{k.CreatedAt:u}", k.RevokedAt is { } r ? $"{r:u}" : "");
+            }
+            CliContext.Out.Write(table);
+            return 0;
+        }, ct));
+
+        var id = new Argument<int>("id") { Description = "The key's id (see keys list)." };
+        var revoke = new Command("revoke", "Revoke a key (admin). It stops working at once.") { id };
+        revoke.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        {
+            var key = await client.RevokeKeyAsync(parse.GetValue(id), token);
+            CliContext.Out.MarkupLineInterpolated($"key {key.Id} '{key.Name}' revoked");
+            return 0;
+        }, ct));
+
+        return new Command("keys", "Manage API keys.") { create, list, revoke };
+    }
+}

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Net.Http;
+using Provenance.Client;
+using Spectre.Console;
+
+namespace Provenance.Cli.Hosting;
+
+/// <summary>The options every registry command shares, and the error handling around each command.</summary>
+internal static class CliContext
+{
+    public static readonly Option<string> Url = new("--url")
+    {
+        Description = "The registry's address (env PROVENANCE_URL, default http://127.0.0.1:5080).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PROVENANCE_URL") is { Length: > 0 } u ? u : "http://127.0.0.1:5080",
+    };
+
+    public static readonly Option<string?> ApiKey = new("--api-key")
+    {
+        // No default value factory: help would print the secret from the environment.
+        Description = "Your API key (env PROVENANCE_API_KEY).",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Json = new("--json")
+    {
+        Description = "Print the registry's JSON answer instead of a table.",
+        Recursive = true,
+    };
+
+    /// <summary>How commands reach the registry; tests route it to an in-process host.</summary>
+    public static Func<Uri, string, ProvenanceClient> ClientFactory { get; set; } = (url, key) => ProvenanceClient.Create(url, key);
+
+    /// <summary>Console output; tests swap it for a recording console.</summary>
+    public static IAnsiConsole Out { get; set; } = Wide(AnsiConsole.Console, Console.IsOutputRedirected);
+
+    public static IAnsiConsole Err { get; set; } = Wide(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), Console.IsErrorRedirected);
+
+    // Redirected output has no terminal width; 80 columns would wrap every content hash.
+    static IAnsiConsole Wide(IAnsiConsole console, bool redirected)
+    {
+        if (redirected)
+        {
+            console.Profile.Width = Math.Max(console.Profile.Width, 160);
+        }
+        return console;
+    }
+
+    /// <summary>Runs <paramref name="body"/> with a client, turning registry and network errors into messages and exit codes.</summary>
+    public static async Task<int> RunAsync(ParseResult parse, Func<ProvenanceClient, CancellationToken, Task<int>> body, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(parse.GetValue(Url), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            return Fail($"--url '{parse.GetValue(Url)}' is not an http(s) address such as http://127.0.0.1:5080.");
+        }
+        var key = parse.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("PROVENANCE_API_KEY");
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            return Fail("no API key: pass --api-key or set PROVENANCE_API_KEY. The run script prints the admin key and keeps it in .data/admin.key.");
+        }
+        try
+        {
+            return await body(ClientFactory(url, key.Trim()), ct);
+        }
+        catch (ProvenanceApiException e)
+        {
+            return Fail($"{e.Title}: {e.Detail}" + (e.Code is null ? "" : $" [{e.Code}]"));
+        }
+        catch (HttpRequestException e) when (e.StatusCode is null)
+        {
+            return Fail($"cannot reach the registry at {url}: {e.Message} Is it running? Start it with deploy/scripts/run.sh, or pass --url.");
+        }
+        catch (UserError e)
+        {
+            return Fail(e.Message);
+        }
+    }
+
+    public static int Fail(string message)
+    {
+        Err.MarkupLineInterpolated($"[red]error:[/] {message}");
+        return 1;
+    }
+
+    public static void PrintJson<T>(T value) =>
+        Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, JsonOptions));
+
+    static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true };
+}
+
+/// <summary>A mistake in what the user asked for; its message is printed as is.</summary>
+internal sealed class UserError(string message) : Exception(message);

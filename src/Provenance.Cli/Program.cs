@@ -1,0 +1,3 @@
+using Provenance.Cli.Hosting;
+
+return await CliApp.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,14 @@
+using System.Net;
+
+namespace Provenance.Client;
+
+/// <summary>The registry answered with an RFC 7807 problem.</summary>
+/// <param name="code">The problem's machine-readable code, such as <c>lineage_cycle</c>.</param>
+public sealed class ProvenanceApiException(HttpStatusCode status, string title, string? detail, string? code)
+    : Exception(detail is null ? title : $"{title}: {detail}")
+{
+    public HttpStatusCode Status { get; } = status;
+    public string Title { get; } = title;
+    public string? Detail { get; } = detail;
+    public string? Code { get; } = code;
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Provenance.Contracts.Access;
+using Provenance.Contracts.Assertions;
+using Provenance.Contracts.Documents;
+using Provenance.Contracts.Lineage;
+using Provenance.Contracts.Stats;
+
+namespace Provenance.Client;
+
+/// <summary>
+/// Typed access to the registry's HTTP API. Documents are named by id or content hash (<c>ref</c>). Every error
+/// answer becomes a <see cref="ProvenanceApiException"/> carrying the problem's detail and code.
+/// </summary>
+public sealed class ProvenanceClient(HttpClient http)
+{
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>A client for the registry at <paramref name="baseUrl"/> that sends <paramref name="apiKey"/>.</summary>
+    public static ProvenanceClient Create(Uri baseUrl, string apiKey, TimeSpan? timeout = null)
+    {
+        var http = new HttpClient { BaseAddress = baseUrl, Timeout = timeout ?? TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Add(ApiKeyHeader, apiKey);
+        return new ProvenanceClient(http);
+    }
+
+    public Uri? BaseAddress => http.BaseAddress;
+
+    public Task<RegisteredDocumentResponse> RegisterAsync(RegisterDocumentRequest request, CancellationToken ct = default) =>
+        SendAsync<RegisteredDocumentResponse>(HttpMethod.Post, "v1/documents", request, ct);
+
+    public Task<RegisterDocumentsResponse> RegisterBatchAsync(IReadOnlyList<RegisterDocumentRequest> documents, CancellationToken ct = default) =>
+        SendAsync<RegisterDocumentsResponse>(HttpMethod.Post, "v1/documents/batch", new RegisterDocumentsRequest([.. documents]), ct);
+
+    public Task<DocumentResponse> GetDocumentAsync(string docRef, bool includeText = false, CancellationToken ct = default) =>
+        SendAsync<DocumentResponse>(HttpMethod.Get, $"v1/documents/{Uri.EscapeDataString(docRef)}{(includeText ? "?include=text" : "")}", null, ct);
+
+    public Task<LineageGraphResponse> AncestorsAsync(string docRef, int? maxDepth = null, IEnumerable<string>? relations = null, CancellationToken ct = default) =>
+        SendAsync<LineageGraphResponse>(HttpMethod.Get, LineageUrl(docRef, "ancestors", maxDepth, relations), null, ct);
+
+    public Task<LineageGraphResponse> DescendantsAsync(string docRef, int? maxDepth = null, IEnumerable<string>? relations = null, CancellationToken ct = default) =>
+        SendAsync<LineageGraphResponse>(HttpMethod.Get, LineageUrl(docRef, "descendants", maxDepth, relations), null, ct);
+
+    public Task<LineageGraphResponse> GraphAsync(string docRef, int? maxDepth = null, IEnumerable<string>? relations = null, CancellationToken ct = default) =>
+        SendAsync<LineageGraphResponse>(HttpMethod.Get, LineageUrl(docRef, "graph", maxDepth, relations), null, ct);
+
+    public Task<RootsResponse> RootsAsync(string docRef, CancellationToken ct = default) =>
+        SendAsync<RootsResponse>(HttpMethod.Get, $"v1/documents/{Uri.EscapeDataString(docRef)}/roots", null, ct);
+
+    public Task<AssertClassResponse> AssertAsync(string docRef, AssertClassRequest request, CancellationToken ct = default) =>
+        SendAsync<AssertClassResponse>(HttpMethod.Post, $"v1/documents/{Uri.EscapeDataString(docRef)}/assertions", request, ct);
+
+    public Task<StatsResponse> StatsAsync(CancellationToken ct = default) =>
+        SendAsync<StatsResponse>(HttpMethod.Get, "v1/stats", null, ct);
+
+    public Task<CreatedApiKeyResponse> CreateKeyAsync(string name, string role, CancellationToken ct = default) =>
+        SendAsync<CreatedApiKeyResponse>(HttpMethod.Post, "v1/keys", new CreateApiKeyRequest(name, role), ct);
+
+    public Task<List<ApiKeyResponse>> ListKeysAsync(CancellationToken ct = default) =>
+        SendAsync<List<ApiKeyResponse>>(HttpMethod.Get, "v1/keys", null, ct);
+
+    public Task<ApiKeyResponse> RevokeKeyAsync(int id, CancellationToken ct = default) =>
+        SendAsync<ApiKeyResponse>(HttpMethod.Delete, $"v1/keys/{id}", null, ct);
+
+    static string LineageUrl(string docRef, string kind, int? maxDepth, IEnumerable<string>? relations)
+    {
+        var query = new List<string>();
+        if (maxDepth is { } d)
+        {
+            query.Add("maxDepth=" + d.ToString(CultureInfo.InvariantCulture));
+        }
+        query.AddRange((relations ?? []).Select(r => "relation=" + Uri.EscapeDataString(r)));
+        return $"v1/documents/{Uri.EscapeDataString(docRef)}/{kind}" + (query.Count > 0 ? "?" + string.Join("&", query) : "");
+    }
+
+    async Task<T> SendAsync<T>(HttpMethod method, string url, object? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+        using var response = await http.SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ProblemAsync(response, ct);
+        }
+        return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
+    }
+
+    static async Task<ProvenanceApiException> ProblemAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var text = await response.Content.ReadAsStringAsync(ct);
+        try
+        {
+            var problem = JsonDocument.Parse(text).RootElement;
+            return new ProvenanceApiException(response.StatusCode,
+                problem.TryGetProperty("title", out var t) ? t.GetString() ?? response.ReasonPhrase ?? "error" : response.ReasonPhrase ?? "error",
+                problem.TryGetProperty("detail", out var d) ? d.GetString() : null,
+                problem.TryGetProperty("code", out var c) ? c.GetString() : null);
+        }
+        catch (JsonException)
+        {
+            return new ProvenanceApiException(response.StatusCode, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", text.Length > 500 ? text[..500] : text, null);
+        }
+    }
+}
