@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs a benchmark against real servers and prints its figures:
+#   deploy/scripts/bench.sh registry [options]   batch registration throughput, ancestor-query latency on a 1M-doc DAG
+# It starts a throwaway PostgreSQL (durable settings, as in production, with a larger buffer cache) and the API in
+# Release mode on 127.0.0.1, passes the remaining arguments to src/Provenance.Bench, then removes everything.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$(repo_root)
+cd "$root"
+[ $# -ge 1 ] || die "usage: deploy/scripts/bench.sh registry [options]  (see: dotnet run --project src/Provenance.Bench -- --help)"
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/provenance-bench.XXXXXX")
+chmod 755 "$scratch"
+pg_port=$(free_port 56432)
+api_port=$(free_port 56080)
+api_pid=
+cleanup() {
+  [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null || true
+  pg_stop "$scratch/postgres"
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+pg_start "$scratch/postgres" "$pg_port" "$scratch/postgres.password" shared_buffers=1GB max_wal_size=8GB checkpoint_timeout=15min
+pg_ensure_database "$pg_port" "$scratch/postgres.password" provenance_bench
+connection=$(pg_connection "$pg_port" "$scratch/postgres.password" provenance_bench)
+
+log "building in Release"
+dotnet build "$root/src/Provenance.Api" -c Release -nologo -v quiet >/dev/null
+dotnet build "$root/src/Provenance.Bench" -c Release -nologo -v quiet >/dev/null
+
+admin_key="pvk_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+ConnectionStrings__Registry=$connection Database__MigrateOnStartup=true PROVENANCE_ADMIN_KEY=$admin_key Logging__LogLevel__Default=Warning \
+  dotnet "$root/src/Provenance.Api/bin/Release/net10.0/Provenance.Api.dll" --contentRoot "$root/src/Provenance.Api" --urls "http://127.0.0.1:$api_port" &
+api_pid=$!
+for _ in $(seq 1 60); do
+  curl -sf "http://127.0.0.1:$api_port/health" >/dev/null 2>&1 && break
+  (exec 3<>"/dev/tcp/127.0.0.1/$api_port") 2>/dev/null && break
+  sleep 1
+done
+
+command=$1; shift
+dotnet "$root/src/Provenance.Bench/bin/Release/net10.0/Provenance.Bench.dll" "$command" --connection "$connection" \
+  --api-url "http://127.0.0.1:$api_port" --api-key "$admin_key" "$@"

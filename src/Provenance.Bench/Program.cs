@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Provenance.Bench.Registry;
+
+var connection = new Option<string>("--connection")
+{
+    Description = "Connection string of an empty database to benchmark in (env PROVENANCE_BENCH_CONNECTION).",
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PROVENANCE_BENCH_CONNECTION") ?? "",
+    Recursive = true,
+};
+
+var batches = new Option<int>("--batches") { Description = "Timed batches per throughput figure.", DefaultValueFactory = _ => 10 };
+var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 10_000 };
+var bytes = new Option<int>("--document-bytes") { Description = "Approximate size of each document.", DefaultValueFactory = _ => 1_000 };
+var dag = new Option<int>("--dag-documents") { Description = "Documents in the lineage DAG the queries run on.", DefaultValueFactory = _ => 1_000_000 };
+var queries = new Option<int>("--queries") { DefaultValueFactory = _ => 1_000 };
+var maxDepth = new Option<int>("--max-depth") { DefaultValueFactory = _ => 32 };
+var apiUrl = new Option<string?>("--api-url") { Description = "Also measure through a running API at this address." };
+var apiKey = new Option<string?>("--api-key") { Description = "Key for --api-url (crawler and reader roles, e.g. admin)." };
+
+var registry = new Command("registry", "Batch registration throughput and ancestor-query latency on a generated DAG.")
+{
+    batches, batchSize, bytes, dag, queries, maxDepth, apiUrl, apiKey,
+};
+registry.SetAction(async (parse, ct) =>
+{
+    var cs = parse.GetValue(connection);
+    if (string.IsNullOrWhiteSpace(cs))
+    {
+        Console.Error.WriteLine("error: no database: pass --connection or run deploy/scripts/bench.sh, which starts one.");
+        return 1;
+    }
+    var url = parse.GetValue(apiUrl);
+    await new RegistryBenchmark(new RegistryBenchmarkOptions(cs, parse.GetValue(batches), parse.GetValue(batchSize), parse.GetValue(bytes),
+        parse.GetValue(dag), parse.GetValue(queries), parse.GetValue(maxDepth), url is null ? null : new Uri(url), parse.GetValue(apiKey))).RunAsync(ct);
+    return 0;
+});
+
+var root = new RootCommand("Provenance benchmarks. Each prints its figures; deploy/scripts/bench.sh starts the servers they need.") { registry };
+root.Options.Add(connection);
+return await root.Parse(args).InvokeAsync();
