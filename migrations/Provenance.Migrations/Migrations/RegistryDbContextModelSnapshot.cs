@@ -162,10 +162,6 @@ namespace Provenance.Migrations.Migrations
                         .HasDefaultValue(ProvenanceClass.Unknown)
                         .HasColumnName("class");
 
-                    b.Property<long?>("ClassAssertionId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("class_assertion_id");
-
                     b.Property<byte[]>("ContentHash")
                         .IsRequired()
                         .HasColumnType("bytea")
@@ -206,9 +202,6 @@ namespace Provenance.Migrations.Migrations
 
                     b.HasIndex("Class")
                         .HasDatabaseName("ix_documents_class");
-
-                    b.HasIndex("ClassAssertionId")
-                        .HasDatabaseName("ix_documents_class_assertion_id");
 
                     b.HasIndex("ContentHash")
                         .IsUnique()
@@ -449,12 +442,6 @@ namespace Provenance.Migrations.Migrations
 
             modelBuilder.Entity("Provenance.Data.Documents.Document", b =>
                 {
-                    b.HasOne("Provenance.Data.Assertions.Assertion", null)
-                        .WithMany()
-                        .HasForeignKey("ClassAssertionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_documents_assertions_class_assertion_id");
-
                     b.HasOne("Provenance.Data.Generators.Generator", null)
                         .WithMany()
                         .HasForeignKey("GeneratorId")

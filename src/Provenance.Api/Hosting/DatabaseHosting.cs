@@ -79,7 +79,15 @@ internal static partial class DatabaseHosting
             await scope.ServiceProvider.GetRequiredService<ApiKeyStore>().EnsureBootstrapAdminAsync(adminKey.Trim(), CancellationToken.None);
             LogAdminKey(log);
         }
+        else if (!await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().ApiKeys
+                     .AnyAsync(k => k.Role == Domain.Access.ApiRole.Admin && k.RevokedAt == null))
+        {
+            LogNoAdmin(log);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No admin API key exists and PROVENANCE_ADMIN_KEY is not set: nobody can create keys. Set PROVENANCE_ADMIN_KEY and restart.")]
+    static partial void LogNoAdmin(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s): {Migrations}")]
     static partial void LogMigrating(ILogger logger, int count, string migrations);

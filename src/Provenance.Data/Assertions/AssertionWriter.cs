@@ -39,6 +39,7 @@ public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<Asserti
         }
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        await DerivedState.LineageLockAsync(conn, exclusive: true, ct);
         var generators = await GeneratorStore.EnsureAsync(conn, assertions.Select(a => a.Generator), ct);
 
         var appended = new List<(long Id, long DocumentId, DateTimeOffset At)>(assertions.Count);
@@ -69,7 +70,10 @@ public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<Asserti
         await DerivedState.RefreshDepthsAsync(conn, documents, ct);
 
         var state = new Dictionary<long, (ProvenanceClass Class, int? Depth, long? Decider)>();
-        await using (var read = new NpgsqlCommand("SELECT id, class, depth, class_assertion_id FROM documents WHERE id = ANY(@ids)", conn))
+        await using (var read = new NpgsqlCommand($"""
+            SELECT d.id, d.class, d.depth, x.id FROM documents d LEFT JOIN ({DerivedState.DecidingAssertionSql}) x ON x.document_id = d.id
+             WHERE d.id = ANY(@ids)
+            """, conn))
         {
             read.Parameters.Add(new NpgsqlParameter<long[]>("ids", documents));
             await using var reader = await read.ExecuteReaderAsync(ct);

@@ -27,9 +27,6 @@ public sealed class Document
     /// <summary>Derived from the assertions by <see cref="ProvenancePrecedence"/>; never written directly.</summary>
     public ProvenanceClass Class { get; set; }
 
-    /// <summary>The assertion that decided <see cref="Class"/>.</summary>
-    public long? ClassAssertionId { get; set; }
-
     /// <summary>The generator named by the deciding assertion, when it names one.</summary>
     public int? GeneratorId { get; set; }
 

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Provenance.Data.Assertions;
 using Provenance.Data.Generators;
 
 namespace Provenance.Data.Documents;
@@ -23,7 +22,6 @@ internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
         b.Property(d => d.Class).HasDefaultValue(Domain.Assertions.ProvenanceClass.Unknown);
         b.HasIndex(d => d.Class);
         b.HasIndex(d => d.Depth);
-        b.HasOne<Assertion>().WithMany().HasForeignKey(d => d.ClassAssertionId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Generator>().WithMany().HasForeignKey(d => d.GeneratorId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Provenance.Contracts.Assertions;
 using Provenance.Contracts.Documents;
 using Provenance.Domain;
+using Provenance.Domain.Assertions;
 using Provenance.Domain.Documents;
 using Provenance.Domain.Generators;
 
@@ -76,13 +77,15 @@ public sealed class DocumentQueries(RegistryDbContext db)
             .OrderByDescending(s => s.CrawledAt).ThenByDescending(s => s.Id).Take(SightingsShown)
             .Select(s => new SightingResponse(s.Uri, s.CrawledAt, s.Crawler)).ToListAsync(ct);
         var generator = doc.GeneratorId is { } gid ? await generators.FirstAsync(g => g.Id == gid, ct) : null;
+        // The deciding assertion is found by the same rule that derived the stored class.
+        var effective = ProvenancePrecedence.Effective(assertions.Select(x => new AssertionFacts(x.a.Id, x.a.Kind, x.a.Class, x.a.AssertedAt)))?.Id;
         var text = includeText ? await db.DocumentTexts.Where(t => t.DocumentId == id).Select(t => t.Text).FirstAsync(ct) : null;
 
         return new DocumentResponse(
             doc.Id, new ContentHash(doc.ContentHash).ToString(), WireNames.Of(doc.Class), doc.Depth, Name(generator),
             doc.CharCount, doc.TokenCount, doc.Language, doc.Licence, doc.FirstSeen, doc.LastSeen, sightingCount, sightings,
             [.. assertions.Select(x => new AssertionResponse(x.a.Id, WireNames.Of(x.a.Kind), x.a.AssertedBy, WireNames.Of(x.a.Class),
-                x.a.Confidence, Name(x.g), EvidenceJson.Parse(x.a.Evidence), x.a.AssertedAt, x.a.Id == doc.ClassAssertionId))],
+                x.a.Confidence, Name(x.g), EvidenceJson.Parse(x.a.Evidence), x.a.AssertedAt, x.a.Id == effective))],
             [.. parents.Select(x => new ParentResponse(x.e.ParentId, new ContentHash(x.ContentHash).ToString(), WireNames.Of(x.e.Relation), Name(x.g), x.e.ParamsHash))],
             [.. pending.Select(x => new PendingParentResponse(new ContentHash(x.p.ParentContentHash).ToString(), WireNames.Of(x.p.Relation), Name(x.g), x.p.CreatedAt))],
             text);

@@ -6,11 +6,17 @@ using Provenance.Domain.Assertions;
 namespace Provenance.Data.Registration;
 
 /// <summary>
-/// Keeps the two derived columns of <c>documents</c> true to their sources: <c>class</c> (from the assertion
-/// history, by <see cref="ProvenancePrecedence"/>) and <c>depth</c> (from the lineage, by
-/// <see cref="Domain.Lineage.GenerationDepth"/>). Both are cached because stats and dataset selection filter
-/// millions of rows on them; both are recomputed set-based, inside the transaction that changed their inputs.
+/// Keeps the derived columns of <c>documents</c> true to their sources: <c>class</c> and <c>generator_id</c> (from
+/// the assertion history, by <see cref="ProvenancePrecedence"/>) and <c>depth</c> (from the lineage, by
+/// <see cref="Domain.Lineage.GenerationDepth"/>). They are cached because stats and dataset selection filter millions
+/// of rows on them, and recomputed set-based inside the transaction that changed their inputs.
 /// </summary>
+/// <remarks>
+/// Concurrency: every transaction that may change the class or depth of a document that already exists holds
+/// the lineage lock (<see cref="LineageLockAsync"/>) exclusively; transactions that only add new documents hold it shared. So a depth is
+/// never computed from a parent whose depth another transaction is changing, and two class changes of one document
+/// never interleave.
+/// </remarks>
 internal static class DerivedState
 {
     /// <summary>
@@ -21,44 +27,42 @@ internal static class DerivedState
         "CASE a.kind " + string.Join(" ", Enum.GetValues<AssertionKind>().Select(k => $"WHEN '{WireNames.Of(k)}' THEN {(int)k}"))
         + " END DESC, a.asserted_at DESC, a.id DESC";
 
-    static readonly string RefreshClassSql = $"""
-        UPDATE documents d
-           SET class = e.class, class_assertion_id = e.id, generator_id = e.generator_id
-          FROM (SELECT DISTINCT ON (a.document_id) a.document_id, a.id, a.class, a.generator_id
-                  FROM assertions a
-                 WHERE a.document_id = ANY(@ids)
-                 ORDER BY a.document_id, {PrecedenceOrder}) e
-         WHERE d.id = e.document_id AND d.class_assertion_id IS DISTINCT FROM e.id
-        """;
+    /// <summary>Advisory lock keys of the lineage lock (see remarks).</summary>
+    const int LockNamespace = 0x50524F57;
 
-    /// <summary>
-    /// Recomputes the class of <paramref name="ids"/>. The rows are locked first so that the recomputation, a new
-    /// statement, sees every assertion committed by a transaction that held the lock before us; a transaction that
-    /// commits after us recomputes again once it gets the lock, so concurrent assertions cannot lose each other.
-    /// </summary>
-    public static async Task RefreshClassesAsync(NpgsqlConnection conn, IReadOnlyCollection<long> ids, CancellationToken ct)
+    public static async Task LineageLockAsync(NpgsqlConnection conn, bool exclusive, CancellationToken ct)
     {
-        if (ids.Count == 0)
-        {
-            return;
-        }
-        var array = ids.Distinct().Order().ToArray();
-        await using (var lockRows = new NpgsqlCommand("SELECT id FROM documents WHERE id = ANY(@ids) ORDER BY id FOR NO KEY UPDATE", conn))
-        {
-            lockRows.Parameters.Add(new NpgsqlParameter<long[]>("ids", array));
-            await lockRows.ExecuteNonQueryAsync(ct);
-        }
-        await using var cmd = new NpgsqlCommand(RefreshClassSql, conn);
-        cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", array));
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT {(exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared")}({LockNamespace}, 0)", conn);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    // Parents are locked FOR SHARE before their depths are read, so a concurrent class change of a parent either
-    // finishes first (and we read its new depth) or waits for us (and then sees our new child when it propagates).
-    const string LockParentsSql = """
-        SELECT 1 FROM lineage_edges e JOIN documents p ON p.id = e.parent_id
-         WHERE e.child_id = ANY(@ids) ORDER BY p.id FOR SHARE OF p
+    static readonly string RefreshClassSql = $"""
+        UPDATE documents d
+           SET class = e.class, generator_id = e.generator_id
+          FROM (SELECT DISTINCT ON (a.document_id) a.document_id, a.class, a.generator_id
+                  FROM assertions a
+                 WHERE a.document_id = ANY(@ids)
+                 ORDER BY a.document_id, {PrecedenceOrder}) e
+         WHERE d.id = e.document_id AND (d.class, d.generator_id) IS DISTINCT FROM (e.class, e.generator_id)
         """;
+
+    /// <summary>The id of the deciding assertion of each document in <c>@ids</c>.</summary>
+    internal static readonly string DecidingAssertionSql = $"""
+        SELECT DISTINCT ON (a.document_id) a.document_id, a.id
+          FROM assertions a
+         WHERE a.document_id = ANY(@ids)
+         ORDER BY a.document_id, {PrecedenceOrder}
+        """;
+
+    /// <summary>Recomputes class and generator of <paramref name="ids"/> from their assertions. Needs the lineage lock exclusively.</summary>
+    public static async Task RefreshClassesAsync(NpgsqlConnection conn, IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        if (ids.Count > 0)
+        {
+            await ReadIdsAsync(conn, RefreshClassSql, [.. ids.Distinct().Order()], ct);
+        }
+    }
 
     const string RefreshDepthSql = """
         UPDATE documents d
@@ -84,6 +88,7 @@ internal static class DerivedState
     /// <summary>
     /// Recomputes the depth of <paramref name="ids"/> and, wherever a depth changed, of the children below it,
     /// until nothing changes. The lineage is acyclic, so this ends after at most (longest path) rounds.
+    /// Needs the lineage lock exclusively.
     /// </summary>
     public static async Task RefreshDepthsAsync(NpgsqlConnection conn, IReadOnlyCollection<long> ids, CancellationToken ct)
     {
@@ -94,17 +99,9 @@ internal static class DerivedState
             {
                 throw new InvalidOperationException("Depth propagation did not settle; the lineage graph must contain a cycle.");
             }
-            await ExecuteAsync(conn, LockParentsSql, frontier, ct);
             var changed = await ReadIdsAsync(conn, RefreshDepthSql, frontier, ct);
             frontier = changed.Count == 0 ? [] : [.. (await ReadIdsAsync(conn, ChildrenSql, [.. changed], ct)).Order()];
         }
-    }
-
-    static async Task ExecuteAsync(NpgsqlConnection conn, string sql, long[] ids, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", ids));
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     static async Task<List<long>> ReadIdsAsync(NpgsqlConnection conn, string sql, long[] ids, CancellationToken ct)

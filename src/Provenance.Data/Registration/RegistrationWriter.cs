@@ -29,7 +29,6 @@ public sealed class RegistrationWriter(
     NpgsqlDataSource dataSource, SubmissionLimits limits, TimeProvider clock, ILogger<RegistrationWriter> logger)
 {
     const int LockNamespaceBuckets = 0x50524F56; // "PROV"
-    const int LockNamespaceLineage = 0x50524F57;
 
     /// <summary>Registers <paramref name="submissions"/> on behalf of <paramref name="registrant"/> (the key or crawler name).</summary>
     public async Task<IReadOnlyList<RegistrationResult>> RegisterAsync(
@@ -100,12 +99,14 @@ public sealed class RegistrationWriter(
             (mayCloseCycle ? slow : fast).Add(item);
         }
 
+        // Adding new documents cannot change an existing document's class or depth; anything else can, and then
+        // must not overlap with other writers (see DerivedState).
+        var changesExisting = slow.Count > 0 || pendingTargets.Count > 0
+            || fast.Any(i => i.S.Declared is not null && existing.Contains(i.S.Hash));
+        await DerivedState.LineageLockAsync(conn, exclusive: changesExisting, ct);
+
         await CreateStagingAsync(conn, ct);
         var effects = new Effects();
-        if (slow.Count > 0)
-        {
-            await ExecuteAsync(conn, $"SELECT pg_advisory_xact_lock({LockNamespaceLineage}, 0)", ct);
-        }
         if (fast.Count > 0)
         {
             await WriteAsync(conn, fast, effects, ct);
@@ -133,8 +134,8 @@ public sealed class RegistrationWriter(
             }
         }
 
-        await DerivedState.RefreshClassesAsync(conn, effects.Asserted, ct);
-        await DerivedState.RefreshDepthsAsync(conn, [.. effects.Touched.Concat(effects.EdgeChildren)], ct);
+        await DerivedState.RefreshClassesAsync(conn, effects.ClassChanged, ct);
+        await DerivedState.RefreshDepthsAsync(conn, effects.DepthChanged, ct);
         var state = await ReadStateAsync(conn, hashes, ct);
         await tx.CommitAsync(ct);
 
@@ -220,7 +221,8 @@ public sealed class RegistrationWriter(
 
     static Task CreateStagingAsync(NpgsqlConnection conn, CancellationToken ct) => ExecuteAsync(conn, """
         CREATE TEMP TABLE stage_docs (content_hash bytea PRIMARY KEY, text text NOT NULL, char_count int NOT NULL,
-            token_count int NOT NULL, language text, licence text, first_seen timestamptz, last_seen timestamptz) ON COMMIT DROP;
+            token_count int NOT NULL, language text, licence text, first_seen timestamptz, last_seen timestamptz,
+            class text, generator_id int) ON COMMIT DROP;
         CREATE TEMP TABLE stage_sightings (content_hash bytea NOT NULL, uri text, crawled_at timestamptz, crawler text) ON COMMIT DROP;
         CREATE TEMP TABLE stage_declared (ord int NOT NULL, content_hash bytea NOT NULL, asserter text NOT NULL, class text NOT NULL,
             confidence float8, generator_id int, evidence jsonb) ON COMMIT DROP;
@@ -228,15 +230,25 @@ public sealed class RegistrationWriter(
             generator_id int, params_hash text) ON COMMIT DROP;
         """, ct);
 
-    /// <summary>Writes <paramref name="items"/> set-based and returns the document id of every item's hash.</summary>
+    /// <summary>
+    /// Writes <paramref name="items"/> set-based and returns the document id of every item's hash. Documents created
+    /// here get their class and depth at insert; only what changes existing documents is left for
+    /// <see cref="DerivedState"/> to refresh.
+    /// </summary>
     async Task<Dictionary<ContentHash, long>> WriteAsync(NpgsqlConnection conn, List<Item> items, Effects effects, CancellationToken ct)
     {
         await ExecuteAsync(conn, "TRUNCATE stage_docs, stage_sightings, stage_declared, stage_parents", ct);
         var generators = await GeneratorStore.EnsureAsync(conn,
             items.SelectMany(i => i.S.Parents.Select(p => p.Generator).Append(i.S.Declared?.Generator)), ct);
         await StageAsync(conn, items, generators, ct);
+        var withParents = items.Any(i => i.S.Parents.Count > 0);
+        if (withParents)
+        {
+            await ExecuteAsync(conn, ResolveParentsSql, ct);
+        }
 
         var ids = new Dictionary<ContentHash, long>();
+        var created = new HashSet<long>();
         await using (var cmd = new NpgsqlCommand(UpsertDocumentsSql, conn))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
@@ -244,29 +256,51 @@ public sealed class RegistrationWriter(
             {
                 var id = reader.GetInt64(0);
                 ids[new ContentHash(reader.GetFieldValue<byte[]>(1))] = id;
-                effects.Touched.Add(id);
                 if (reader.GetBoolean(2))
                 {
-                    effects.Created.Add(id);
+                    created.Add(id);
                 }
             }
         }
         await ExecuteAsync(conn, InsertSightingsSql, ct);
-        await ReadIdsAsync(conn, InsertDeclaredSql, effects.Asserted, ct);
-        if (items.Any(i => i.S.Parents.Count > 0))
+        var asserted = new HashSet<long>();
+        await ReadIdsAsync(conn, InsertDeclaredSql, asserted, ct);
+        var edgeChildren = new HashSet<long>();
+        if (withParents)
         {
-            await ReadIdsAsync(conn, InsertEdgesSql, effects.EdgeChildren, ct);
+            await ReadIdsAsync(conn, InsertEdgesSql, edgeChildren, ct);
         }
-        await ReadIdsAsync(conn, ResolvePendingSql, effects.EdgeChildren, ct);
+        await ReadIdsAsync(conn, ResolvePendingSql, edgeChildren, ct);
+
+        effects.Created.UnionWith(created);
+        effects.ClassChanged.UnionWith(asserted.Where(id => !created.Contains(id)));
+        effects.DepthChanged.UnionWith(asserted.Concat(edgeChildren).Where(id => !created.Contains(id)));
         return ids;
     }
 
+    // Parents named by hash that are registered become ids; the others stay null and become pending edges.
+    const string ResolveParentsSql = """
+        UPDATE stage_parents p SET parent_id = d.id
+          FROM documents d
+         WHERE p.parent_id IS NULL AND d.content_hash = p.parent_hash
+        """;
+
     const string UpsertDocumentsSql = """
         WITH up AS (
-            INSERT INTO documents AS d (content_hash, char_count, token_count, language, licence, first_seen, last_seen)
+            INSERT INTO documents AS d (content_hash, char_count, token_count, language, licence, first_seen, last_seen,
+                                        class, generator_id, depth)
             SELECT s.content_hash, s.char_count, s.token_count, s.language, s.licence,
-                   COALESCE(s.first_seen, now()), COALESCE(s.last_seen, now())
+                   COALESCE(s.first_seen, now()), COALESCE(s.last_seen, now()),
+                   COALESCE(s.class, 'unknown')::provenance_class, s.generator_id,
+                   -- GenerationDepth for a new document: its only assertion is this declaration, its parents are staged.
+                   CASE WHEN s.class = 'human' THEN 0
+                        WHEN s.class IS NULL OR s.class = 'unknown' OR pp.unknown_parent THEN NULL
+                        ELSE 1 + COALESCE(pp.max_depth, 0)
+                   END
               FROM stage_docs s
+              LEFT JOIN (SELECT p.content_hash, bool_or(p.parent_id IS NULL OR pd.depth IS NULL) AS unknown_parent, max(pd.depth) AS max_depth
+                           FROM stage_parents p LEFT JOIN documents pd ON pd.id = p.parent_id
+                          GROUP BY p.content_hash) pp ON pp.content_hash = s.content_hash
              ORDER BY s.content_hash
             ON CONFLICT (content_hash) DO UPDATE
                SET first_seen = LEAST(d.first_seen, EXCLUDED.first_seen),
@@ -306,9 +340,6 @@ public sealed class RegistrationWriter(
         """;
 
     const string InsertEdgesSql = """
-        UPDATE stage_parents p SET parent_id = d.id
-          FROM documents d
-         WHERE p.parent_id IS NULL AND d.content_hash = p.parent_hash;
         INSERT INTO pending_edges (child_id, parent_content_hash, relation, generator_id, params_hash)
         SELECT c.id, p.parent_hash, p.relation::lineage_relation, p.generator_id, p.params_hash
           FROM stage_parents p JOIN documents c ON c.content_hash = p.content_hash
@@ -353,18 +384,20 @@ public sealed class RegistrationWriter(
 
     static async Task StageAsync(NpgsqlConnection conn, List<Item> items, Dictionary<GeneratorName, int> generators, CancellationToken ct)
     {
-        var docs = new Dictionary<ContentHash, (Item Item, DateTimeOffset? First, DateTimeOffset? Last)>();
+        // One row per distinct text. Its class is that of the last declaration of it in the batch: for a new
+        // document that declaration is the whole history, and precedence picks the last of equal-time assertions.
+        var docs = new Dictionary<ContentHash, (Item Item, DateTimeOffset? First, DateTimeOffset? Last, ValidDeclaration? Declared)>();
         foreach (var item in items)
         {
             var t = item.S.CrawledAt;
             docs[item.S.Hash] = docs.TryGetValue(item.S.Hash, out var d)
-                ? (d.Item, Min(d.First, t), Max(d.Last, t))
-                : (item, t, t);
+                ? (d.Item, Min(d.First, t), Max(d.Last, t), item.S.Declared ?? d.Declared)
+                : (item, t, t, item.S.Declared);
         }
         await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY stage_docs (content_hash, text, char_count, token_count, language, licence, first_seen, last_seen) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY stage_docs (content_hash, text, char_count, token_count, language, licence, first_seen, last_seen, class, generator_id) FROM STDIN (FORMAT BINARY)", ct))
         {
-            foreach (var (hash, (item, first, last)) in docs)
+            foreach (var (hash, (item, first, last, declared)) in docs)
             {
                 await w.StartRowAsync(ct);
                 await w.WriteAsync(hash.ToArray(), NpgsqlDbType.Bytea, ct);
@@ -375,6 +408,8 @@ public sealed class RegistrationWriter(
                 await WriteNullableAsync(w, item.S.Licence, NpgsqlDbType.Text, ct);
                 await WriteNullableAsync(w, first, NpgsqlDbType.TimestampTz, ct);
                 await WriteNullableAsync(w, last, NpgsqlDbType.TimestampTz, ct);
+                await WriteNullableAsync(w, declared is null ? null : WireNames.Of(declared.Class), NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(w, declared?.Generator is { } g ? generators[g] : (int?)null, NpgsqlDbType.Integer, ct);
             }
             await w.CompleteAsync(ct);
         }
@@ -395,13 +430,13 @@ public sealed class RegistrationWriter(
 
         // Within one batch only the last declaration of a document by the same registrant counts: they would
         // all carry the same assertion time, and precedence would pick the last one anyway.
-        var declared = items.Where(i => i.S.Declared is not null)
+        var declarations = items.Where(i => i.S.Declared is not null)
             .GroupBy(i => (i.S.Hash, i.Registrant)).Select(g => g.Last()).OrderBy(i => i.Index).ToList();
-        if (declared.Count > 0)
+        if (declarations.Count > 0)
         {
             await using var w = await conn.BeginBinaryImportAsync(
                 "COPY stage_declared (ord, content_hash, asserter, class, confidence, generator_id, evidence) FROM STDIN (FORMAT BINARY)", ct);
-            foreach (var item in declared)
+            foreach (var item in declarations)
             {
                 var d = item.S.Declared!;
                 await w.StartRowAsync(ct);
@@ -487,19 +522,22 @@ public sealed class RegistrationWriter(
 
     readonly record struct DocumentState(long Id, ProvenanceClass Class, int? Depth, int Pending);
 
+    /// <summary>What a write did that the rest of the transaction needs to know.</summary>
     sealed class Effects
     {
-        public HashSet<long> Touched { get; } = [];
         public HashSet<long> Created { get; } = [];
-        public HashSet<long> Asserted { get; } = [];
-        public HashSet<long> EdgeChildren { get; } = [];
+
+        /// <summary>Existing documents with new assertions.</summary>
+        public HashSet<long> ClassChanged { get; } = [];
+
+        /// <summary>Existing documents whose class or parents changed.</summary>
+        public HashSet<long> DepthChanged { get; } = [];
 
         public void Add(Effects other)
         {
-            Touched.UnionWith(other.Touched);
             Created.UnionWith(other.Created);
-            Asserted.UnionWith(other.Asserted);
-            EdgeChildren.UnionWith(other.EdgeChildren);
+            ClassChanged.UnionWith(other.ClassChanged);
+            DepthChanged.UnionWith(other.DepthChanged);
         }
     }
 }

@@ -57,6 +57,36 @@ namespace Provenance.Migrations.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "documents",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    content_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    char_count = table.Column<int>(type: "integer", nullable: false),
+                    token_count = table.Column<int>(type: "integer", nullable: false),
+                    language = table.Column<string>(type: "character varying(35)", maxLength: 35, nullable: true),
+                    licence = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    first_seen = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_seen = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    @class = table.Column<ProvenanceClass>(name: "class", type: "provenance_class", nullable: false, defaultValue: ProvenanceClass.Unknown),
+                    generator_id = table.Column<int>(type: "integer", nullable: true),
+                    depth = table.Column<int>(type: "integer", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_documents", x => x.id);
+                    table.CheckConstraint("ck_documents_content_hash_length", "octet_length(content_hash) = 32");
+                    table.CheckConstraint("ck_documents_depth", "depth IS NULL OR depth >= 0");
+                    table.ForeignKey(
+                        name: "fk_documents_generators_generator_id",
+                        column: x => x.generator_id,
+                        principalTable: "generators",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "assertions",
                 columns: table => new
                 {
@@ -76,44 +106,13 @@ namespace Provenance.Migrations.Migrations
                     table.PrimaryKey("pk_assertions", x => x.id);
                     table.CheckConstraint("ck_assertions_confidence", "confidence IS NULL OR (confidence >= 0 AND confidence <= 1)");
                     table.ForeignKey(
+                        name: "fk_assertions_documents_document_id",
+                        column: x => x.document_id,
+                        principalTable: "documents",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
                         name: "fk_assertions_generators_generator_id",
-                        column: x => x.generator_id,
-                        principalTable: "generators",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "documents",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
-                    content_hash = table.Column<byte[]>(type: "bytea", nullable: false),
-                    char_count = table.Column<int>(type: "integer", nullable: false),
-                    token_count = table.Column<int>(type: "integer", nullable: false),
-                    language = table.Column<string>(type: "character varying(35)", maxLength: 35, nullable: true),
-                    licence = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    first_seen = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    last_seen = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    @class = table.Column<ProvenanceClass>(name: "class", type: "provenance_class", nullable: false, defaultValue: ProvenanceClass.Unknown),
-                    class_assertion_id = table.Column<long>(type: "bigint", nullable: true),
-                    generator_id = table.Column<int>(type: "integer", nullable: true),
-                    depth = table.Column<int>(type: "integer", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_documents", x => x.id);
-                    table.CheckConstraint("ck_documents_content_hash_length", "octet_length(content_hash) = 32");
-                    table.CheckConstraint("ck_documents_depth", "depth IS NULL OR depth >= 0");
-                    table.ForeignKey(
-                        name: "fk_documents_assertions_class_assertion_id",
-                        column: x => x.class_assertion_id,
-                        principalTable: "assertions",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "fk_documents_generators_generator_id",
                         column: x => x.generator_id,
                         principalTable: "generators",
                         principalColumn: "id",
@@ -226,6 +225,20 @@ namespace Provenance.Migrations.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            // Assertions are evidence: a wrong one is answered by a newer one, never edited away.
+            migrationBuilder.Sql("""
+                CREATE FUNCTION assertions_are_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'assertions are append-only: % is not allowed; add a newer assertion instead', TG_OP
+                        USING ERRCODE = 'restrict_violation';
+                END
+                $$;
+                CREATE TRIGGER assertions_append_only BEFORE UPDATE OR DELETE ON assertions
+                    FOR EACH ROW EXECUTE FUNCTION assertions_are_append_only();
+                CREATE TRIGGER assertions_no_truncate BEFORE TRUNCATE ON assertions
+                    FOR EACH STATEMENT EXECUTE FUNCTION assertions_are_append_only();
+                """);
+
             migrationBuilder.CreateIndex(
                 name: "ix_api_keys_key_hash",
                 table: "api_keys",
@@ -252,11 +265,6 @@ namespace Provenance.Migrations.Migrations
                 name: "ix_documents_class",
                 table: "documents",
                 column: "class");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_documents_class_assertion_id",
-                table: "documents",
-                column: "class_assertion_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_documents_content_hash",
@@ -312,28 +320,6 @@ namespace Provenance.Migrations.Migrations
                 columns: new[] { "document_id", "uri", "crawled_at" },
                 unique: true)
                 .Annotation("Npgsql:NullsDistinct", false);
-
-            // Assertions are evidence: a wrong one is answered by a newer one, never edited away.
-            migrationBuilder.Sql("""
-                CREATE FUNCTION assertions_are_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    RAISE EXCEPTION 'assertions are append-only: % is not allowed; add a newer assertion instead', TG_OP
-                        USING ERRCODE = 'restrict_violation';
-                END
-                $$;
-                CREATE TRIGGER assertions_append_only BEFORE UPDATE OR DELETE ON assertions
-                    FOR EACH ROW EXECUTE FUNCTION assertions_are_append_only();
-                CREATE TRIGGER assertions_no_truncate BEFORE TRUNCATE ON assertions
-                    FOR EACH STATEMENT EXECUTE FUNCTION assertions_are_append_only();
-                """);
-
-            migrationBuilder.AddForeignKey(
-                name: "fk_assertions_documents_document_id",
-                table: "assertions",
-                column: "document_id",
-                principalTable: "documents",
-                principalColumn: "id",
-                onDelete: ReferentialAction.Restrict);
         }
 
         /// <inheritdoc />
@@ -345,12 +331,11 @@ namespace Provenance.Migrations.Migrations
                 DROP FUNCTION assertions_are_append_only();
                 """);
 
-            migrationBuilder.DropForeignKey(
-                name: "fk_assertions_documents_document_id",
-                table: "assertions");
-
             migrationBuilder.DropTable(
                 name: "api_keys");
+
+            migrationBuilder.DropTable(
+                name: "assertions");
 
             migrationBuilder.DropTable(
                 name: "document_texts");
@@ -366,9 +351,6 @@ namespace Provenance.Migrations.Migrations
 
             migrationBuilder.DropTable(
                 name: "documents");
-
-            migrationBuilder.DropTable(
-                name: "assertions");
 
             migrationBuilder.DropTable(
                 name: "generators");

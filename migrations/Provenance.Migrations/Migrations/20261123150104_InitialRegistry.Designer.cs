@@ -15,7 +15,7 @@ using Provenance.Domain.Lineage;
 namespace Provenance.Migrations.Migrations
 {
     [DbContext(typeof(RegistryDbContext))]
-    [Migration("20261123142113_InitialRegistry")]
+    [Migration("20261123150104_InitialRegistry")]
     partial class InitialRegistry
     {
         /// <inheritdoc />
@@ -165,10 +165,6 @@ namespace Provenance.Migrations.Migrations
                         .HasDefaultValue(ProvenanceClass.Unknown)
                         .HasColumnName("class");
 
-                    b.Property<long?>("ClassAssertionId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("class_assertion_id");
-
                     b.Property<byte[]>("ContentHash")
                         .IsRequired()
                         .HasColumnType("bytea")
@@ -209,9 +205,6 @@ namespace Provenance.Migrations.Migrations
 
                     b.HasIndex("Class")
                         .HasDatabaseName("ix_documents_class");
-
-                    b.HasIndex("ClassAssertionId")
-                        .HasDatabaseName("ix_documents_class_assertion_id");
 
                     b.HasIndex("ContentHash")
                         .IsUnique()
@@ -452,12 +445,6 @@ namespace Provenance.Migrations.Migrations
 
             modelBuilder.Entity("Provenance.Data.Documents.Document", b =>
                 {
-                    b.HasOne("Provenance.Data.Assertions.Assertion", null)
-                        .WithMany()
-                        .HasForeignKey("ClassAssertionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_documents_assertions_class_assertion_id");
-
                     b.HasOne("Provenance.Data.Generators.Generator", null)
                         .WithMany()
                         .HasForeignKey("GeneratorId")
