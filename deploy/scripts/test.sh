@@ -23,5 +23,11 @@ pg_start "$scratch/postgres" "$pg_port" "$scratch/postgres.password" fsync=off s
 export PROVENANCE_TEST_POSTGRES
 PROVENANCE_TEST_POSTGRES=$(pg_connection "$pg_port" "$scratch/postgres.password" postgres)
 
+# The compose file is part of what we ship; check it whenever the tool to read it is at hand.
+if command -v docker-compose >/dev/null 2>&1; then
+  log "validating docker-compose.yml"
+  docker-compose -f "$root/docker-compose.yml" config -q
+fi
+
 log "running the test suite"
 dotnet test "$root/Provenance.sln" -c Release --logger "console;verbosity=normal" "$@"

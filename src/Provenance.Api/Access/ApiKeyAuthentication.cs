@@ -120,6 +120,10 @@ internal static class AccessHosting
     /// <summary>The name of the key that made the request: the registrant or asserter recorded in the registry.</summary>
     public static string KeyName(this ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
 
+    /// <summary>Declares the 401 and 403 problem answers every protected endpoint can give.</summary>
+    public static RouteGroupBuilder WithAccessProblems(this RouteGroupBuilder group) =>
+        group.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+
     public static RouteGroupBuilder RequirePermission(this RouteGroupBuilder group, Permission permission) =>
         group.RequireAuthorization(permission.ToString());
 

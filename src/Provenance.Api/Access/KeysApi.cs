@@ -11,10 +11,12 @@ internal static class KeysApi
 {
     public static RouteGroupBuilder MapKeysApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/keys").WithTags("Access").RequirePermission(Permission.ManageKeys);
-        group.MapPost("/", CreateKey).WithName(nameof(CreateKey)).WithSummary("Create an API key (admin). The secret is returned once.");
+        var group = routes.MapGroup("/v1/keys").WithTags("Access").RequirePermission(Permission.ManageKeys).WithAccessProblems();
+        group.MapPost("/", CreateKey).WithName(nameof(CreateKey)).WithSummary("Create an API key (admin). The secret is returned once.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/", ListKeys).WithName(nameof(ListKeys)).WithSummary("List API keys, without their secrets (admin).");
-        group.MapDelete("/{id:int}", RevokeKey).WithName(nameof(RevokeKey)).WithSummary("Revoke an API key (admin).");
+        group.MapDelete("/{id:int}", RevokeKey).WithName(nameof(RevokeKey)).WithSummary("Revoke an API key (admin).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

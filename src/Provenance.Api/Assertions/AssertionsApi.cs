@@ -21,7 +21,8 @@ internal static class AssertionsApi
 
     public static IEndpointRouteBuilder MapAssertionsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/documents/{ref}/assertions").WithTags("Assertions");
+        var group = routes.MapGroup("/v1/documents/{ref}/assertions").WithTags("Assertions").WithAccessProblems()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/", AssertClass).WithName(nameof(AssertClass)).RequirePermission(Permission.Assert)
             .WithSummary("A curator asserts a document's class. Appended to the history; curator assertions take precedence.");
         group.MapGet("/", GetAssertions).WithName(nameof(GetAssertions)).RequirePermission(Permission.Read)

@@ -16,13 +16,17 @@ internal static class DocumentsApi
 {
     public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder routes)
     {
-        var writes = routes.MapGroup("/v1/documents").WithTags("Documents").RequirePermission(Permission.Register);
+        var writes = routes.MapGroup("/v1/documents").WithTags("Documents").RequirePermission(Permission.Register).WithAccessProblems();
         writes.MapPost("/", RegisterDocument).WithName(nameof(RegisterDocument))
-            .WithSummary("Register one document (idempotent: the same text returns the same id and adds a sighting).");
+            .WithSummary("Register one document (idempotent: the same text returns the same id and adds a sighting).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         writes.MapPost("/batch", RegisterDocuments).WithName(nameof(RegisterDocuments))
-            .WithSummary("Register up to Registry:MaxBatchSize documents; answers per item and commits the valid ones.");
+            .WithSummary("Register up to Registry:MaxBatchSize documents; answers per item and commits the valid ones.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
-        var reads = routes.MapGroup("/v1/documents").WithTags("Documents").RequirePermission(Permission.Read);
+        var reads = routes.MapGroup("/v1/documents").WithTags("Documents").RequirePermission(Permission.Read).WithAccessProblems()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         reads.MapGet("/{ref}", GetDocument).WithName(nameof(GetDocument))
             .WithSummary("A document by id or content hash: metadata, class, depth, lineage parents and assertion history.");
         reads.MapGet("/{ref}/text", GetDocumentText).WithName(nameof(GetDocumentText))

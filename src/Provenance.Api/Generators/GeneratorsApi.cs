@@ -12,11 +12,12 @@ internal static class GeneratorsApi
 {
     public static IEndpointRouteBuilder MapGeneratorsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/generators").WithTags("Generators");
+        var group = routes.MapGroup("/v1/generators").WithTags("Generators").WithAccessProblems();
         group.MapGet("/", ListGenerators).WithName(nameof(ListGenerators)).RequirePermission(Permission.Read)
             .WithSummary("Models named by registrations and assertions, with how many documents each one decides.");
         group.MapPut("/{generator}", UpdateGenerator).WithName(nameof(UpdateGenerator)).RequirePermission(Permission.Assert)
-            .WithSummary("Set a generator's vendor and family (curator). The route value is name@version.");
+            .WithSummary("Set a generator's vendor and family (curator). The route value is name@version.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return group;
     }
 

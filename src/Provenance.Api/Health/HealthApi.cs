@@ -9,7 +9,8 @@ internal static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/health", GetHealth).WithName(nameof(GetHealth)).WithTags("Health").AllowAnonymous()
-            .WithSummary("Liveness and database reachability. Needs no key.");
+            .WithSummary("Liveness and database reachability. Needs no key.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return routes;
     }
 

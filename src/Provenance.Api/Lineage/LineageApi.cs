@@ -18,7 +18,8 @@ internal static class LineageApi
 
     public static RouteGroupBuilder MapLineageApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/documents/{ref}").WithTags("Lineage").RequirePermission(Permission.Read);
+        var group = routes.MapGroup("/v1/documents/{ref}").WithTags("Lineage").RequirePermission(Permission.Read).WithAccessProblems()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/ancestors", GetAncestors).WithName(nameof(GetAncestors))
             .WithSummary("Documents this one was derived from, transitively, up to maxDepth generations.");
         group.MapGet("/descendants", GetDescendants).WithName(nameof(GetDescendants))
