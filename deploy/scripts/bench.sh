@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs a benchmark against real servers and prints its figures:
 #   deploy/scripts/bench.sh registry [options]   batch registration throughput, ancestor-query latency on a 1M-doc DAG
-# It starts a throwaway PostgreSQL (durable settings, as in production, with a larger buffer cache) and the API in
-# Release mode on 127.0.0.1, passes the remaining arguments to src/Provenance.Bench, then removes everything.
+#   deploy/scripts/bench.sh ingest [options]     1M documents end to end through RabbitMQ vs. a raw binary COPY
+# It starts a throwaway PostgreSQL (durable settings, as in production, with a larger buffer cache), RabbitMQ and the
+# API (consuming from RabbitMQ) in Release mode on 127.0.0.1, passes the remaining arguments to src/Provenance.Bench,
+# then removes everything.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)
@@ -13,9 +15,11 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/provenance-bench.XXXXXX")
 chmod 755 "$scratch"
 pg_port=$(free_port 56432)
 api_port=$(free_port 56080)
+rabbit_port=$(free_port 46772)
 api_pid=
 cleanup() {
   [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null || true
+  rabbit_stop "$scratch/rabbitmq" "$rabbit_port"
   pg_stop "$scratch/postgres"
   rm -rf "$scratch"
 }
@@ -25,13 +29,17 @@ trap 'exit 130' INT TERM
 pg_start "$scratch/postgres" "$pg_port" "$scratch/postgres.password" shared_buffers=1GB max_wal_size=8GB checkpoint_timeout=15min
 pg_ensure_database "$pg_port" "$scratch/postgres.password" provenance_bench
 connection=$(pg_connection "$pg_port" "$scratch/postgres.password" provenance_bench)
+rabbit_start "$scratch/rabbitmq" "$rabbit_port"
+broker="amqp://guest:guest@127.0.0.1:$rabbit_port/"
 
 log "building in Release"
 dotnet build "$root/src/Provenance.Api" -c Release -nologo -v quiet >/dev/null
 dotnet build "$root/src/Provenance.Bench" -c Release -nologo -v quiet >/dev/null
+dotnet build "$root/src/Provenance.Cli" -c Release -nologo -v quiet >/dev/null
 
 admin_key="pvk_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-ConnectionStrings__Registry=$connection Database__MigrateOnStartup=true PROVENANCE_ADMIN_KEY=$admin_key Logging__LogLevel__Default=Warning \
+ConnectionStrings__Registry=$connection ConnectionStrings__Broker=$broker Database__MigrateOnStartup=true \
+PROVENANCE_ADMIN_KEY=$admin_key Logging__LogLevel__Default=Warning \
   dotnet "$root/src/Provenance.Api/bin/Release/net10.0/Provenance.Api.dll" --contentRoot "$root/src/Provenance.Api" --urls "http://127.0.0.1:$api_port" &
 api_pid=$!
 for _ in $(seq 1 60); do
@@ -41,5 +49,10 @@ for _ in $(seq 1 60); do
 done
 
 command=$1; shift
-dotnet "$root/src/Provenance.Bench/bin/Release/net10.0/Provenance.Bench.dll" "$command" --connection "$connection" \
-  --api-url "http://127.0.0.1:$api_port" --api-key "$admin_key" "$@"
+case "$command" in
+  registry) extra=(--api-url "http://127.0.0.1:$api_port" --api-key "$admin_key") ;;
+  ingest) extra=(--broker "$broker" --cli "$root/src/Provenance.Cli/bin/Release/net10.0/provenance.dll" --consumer-pid "$api_pid"
+                 --work-dir "$scratch/work") ;;
+  *) extra=() ;;
+esac
+dotnet "$root/src/Provenance.Bench/bin/Release/net10.0/Provenance.Bench.dll" "$command" --connection "$connection" "${extra[@]}" "$@"

@@ -124,3 +124,55 @@ pg_ensure_database() {
     PGPASSWORD=$(cat "$pwfile") "$bin/createdb" -h 127.0.0.1 -p "$port" -U provenance "$name"
   fi
 }
+
+# ---- RabbitMQ --------------------------------------------------------------------------------------------------
+rabbit_bin_dir() {
+  local dir=/usr/lib/rabbitmq/bin
+  [ -x "$dir/rabbitmq-server" ] || apt_install rabbitmq-server
+  [ -x "$dir/rabbitmq-server" ] || die "RabbitMQ is not installed and apt-get could not install it"
+  echo "$dir"
+}
+
+# One node name per data folder, so several runs (and their epmd registrations) never collide.
+rabbit_node() { echo "provenance-$(printf '%s' "$1" | md5sum | cut -c1-10)@localhost"; }
+
+# rabbit_env DIR PORT: the environment of one RabbitMQ node whose files all live under DIR, on 127.0.0.1:PORT.
+rabbit_env() {
+  local dir=$1 port=$2
+  echo RABBITMQ_NODENAME="$(rabbit_node "$dir")" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" \
+    RABBITMQ_DIST_PORT="$((port + 1000))" ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_MNESIA_BASE="$dir/mnesia" \
+    RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_PID_FILE="$dir/rabbit.pid" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
+    RABBITMQ_CONFIG_FILE="$dir/rabbitmq" RABBITMQ_ADVANCED_CONFIG_FILE="$dir/advanced.config" HOME=/var/lib/rabbitmq
+}
+
+as_rabbit() { if [ "$(id -u)" -eq 0 ]; then runuser -u rabbitmq -- "$@"; else "$@"; fi; }
+
+# rabbit_start DIR PORT: starts (creating on first use) a RabbitMQ node listening on 127.0.0.1:PORT only.
+rabbit_start() {
+  local dir=$1 port=$2 bin
+  bin=$(rabbit_bin_dir)
+  mkdir -p "$dir/mnesia" "$dir/log"
+  [ -f "$dir/enabled_plugins" ] || echo '[].' > "$dir/enabled_plugins"
+  [ -f "$dir/rabbitmq.conf" ] || printf 'listeners.tcp.default = 127.0.0.1:%s\nmax_message_size = 134217728\n' "$port" > "$dir/rabbitmq.conf"
+  # The node-to-node (distribution) port listens on loopback too.
+  [ -f "$dir/advanced.config" ] || echo '[{kernel, [{inet_dist_use_interface, {127,0,0,1}}]}].' > "$dir/advanced.config"
+  [ "$(id -u)" -eq 0 ] && chown -R rabbitmq "$dir"
+  log "starting RabbitMQ on 127.0.0.1:$port"
+  # shellcheck disable=SC2046
+  as_rabbit env $(rabbit_env "$dir" "$port") "$bin/rabbitmq-server" > "$dir/log/console.log" 2>&1 &
+  # shellcheck disable=SC2046
+  # `wait` first waits for the pid file and the node to come up, which await_startup alone does not.
+  if ! as_rabbit env $(rabbit_env "$dir" "$port") "$bin/rabbitmqctl" -q wait --timeout 120 "$dir/rabbit.pid" >/dev/null 2>&1 \
+     || ! as_rabbit env $(rabbit_env "$dir" "$port") "$bin/rabbitmqctl" -q await_startup --timeout 120 >/dev/null 2>&1; then
+    tail -n 30 "$dir/log/console.log" >&2
+    die "RabbitMQ did not start (log: $dir/log)"
+  fi
+}
+
+rabbit_stop() {
+  local dir=$1 port=$2 bin
+  bin=$(rabbit_bin_dir)
+  [ -f "$dir/rabbit.pid" ] || return 0
+  # shellcheck disable=SC2046
+  as_rabbit env $(rabbit_env "$dir" "$port") "$bin/rabbitmqctl" -q stop "$dir/rabbit.pid" >/dev/null 2>&1 || true
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test against real servers: starts a throwaway PostgreSQL (and RabbitMQ) on 127.0.0.1, runs
+# Runs every test against real servers: starts a throwaway PostgreSQL and RabbitMQ on 127.0.0.1, runs
 # `dotnet test` over the whole solution, and removes the servers afterwards. Extra arguments go to dotnet test,
 # for example: deploy/scripts/test.sh --filter "FullyQualifiedName~Lineage"
 set -euo pipefail
@@ -12,7 +12,10 @@ command -v dotnet >/dev/null || die "the .NET SDK is required (https://dot.net);
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/provenance-test.XXXXXX")
 chmod 755 "$scratch"
 pg_port=$(free_port 55432)
+# Not 35672-35682: the RabbitMQ command-line tools take those ports for themselves.
+rabbit_port=$(free_port 46672)
 cleanup() {
+  rabbit_stop "$scratch/rabbitmq" "$rabbit_port"
   pg_stop "$scratch/postgres"
   rm -rf "$scratch"
 }
@@ -22,6 +25,19 @@ trap cleanup EXIT
 pg_start "$scratch/postgres" "$pg_port" "$scratch/postgres.password" fsync=off synchronous_commit=off full_page_writes=off max_connections=200
 export PROVENANCE_TEST_POSTGRES
 PROVENANCE_TEST_POSTGRES=$(pg_connection "$pg_port" "$scratch/postgres.password" postgres)
+
+rabbit_start "$scratch/rabbitmq" "$rabbit_port"
+export PROVENANCE_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:$rabbit_port/"
+# The broker-restart test calls this to stop and start the node, as an operator would.
+cat > "$scratch/restart-rabbitmq.sh" <<RESTART
+#!/usr/bin/env bash
+set -euo pipefail
+source "$root/deploy/scripts/lib.sh"
+rabbit_stop "$scratch/rabbitmq" "$rabbit_port"
+rabbit_start "$scratch/rabbitmq" "$rabbit_port"
+RESTART
+chmod +x "$scratch/restart-rabbitmq.sh"
+export PROVENANCE_TEST_RABBITMQ_RESTART="$scratch/restart-rabbitmq.sh"
 
 # The compose file is part of what we ship; check it whenever the tool to read it is at hand.
 if command -v docker-compose >/dev/null 2>&1; then

@@ -12,6 +12,7 @@ builder.AddRegistryHttp();
 builder.AddRegistryProblemDetails();
 builder.AddRegistryDatabase();
 builder.AddRegistryAccess();
+builder.AddRegistryBus();
 builder.AddRegistryOpenApi();
 
 var app = builder.Build();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Provenance.Bench.Ingestion;
 using Provenance.Bench.Registry;
 
 var connection = new Option<string>("--connection")
@@ -35,6 +36,31 @@ registry.SetAction(async (parse, ct) =>
     return 0;
 });
 
-var root = new RootCommand("Provenance benchmarks. Each prints its figures; deploy/scripts/bench.sh starts the servers they need.") { registry };
+var documents = new Option<int>("--documents") { Description = "Documents to ingest.", DefaultValueFactory = _ => 1_000_000 };
+var ingestBytes = new Option<int>("--document-bytes") { DefaultValueFactory = _ => 1_000 };
+var ingestBatch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 1_000 };
+var inFlight = new Option<int>("--in-flight") { DefaultValueFactory = _ => 4 };
+var broker = new Option<string>("--broker") { Description = "RabbitMQ URI the registry consumes from.", Required = true };
+var cli = new Option<string>("--cli") { Description = "Path to provenance.dll (the crawler side).", Required = true };
+var consumerPid = new Option<int?>("--consumer-pid") { Description = "PID of the consuming API process, to report its memory." };
+var work = new Option<string>("--work-dir") { Description = "Where the JSONL input is generated.", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "provenance-bench") };
+var ingest = new Command("ingest", "End-to-end ingest through RabbitMQ against a raw binary COPY of the same rows, and the consumer's memory.")
+{
+    documents, ingestBytes, ingestBatch, inFlight, broker, cli, consumerPid, work,
+};
+ingest.SetAction(async (parse, ct) =>
+{
+    var cs = parse.GetValue(connection);
+    if (string.IsNullOrWhiteSpace(cs))
+    {
+        Console.Error.WriteLine("error: no database: pass --connection or run deploy/scripts/bench.sh, which starts one.");
+        return 1;
+    }
+    await new IngestBenchmark(new IngestBenchmarkOptions(cs, parse.GetValue(documents), parse.GetValue(ingestBytes), parse.GetValue(ingestBatch),
+        parse.GetValue(inFlight), parse.GetValue(broker)!, parse.GetValue(cli)!, parse.GetValue(consumerPid), parse.GetValue(work)!)).RunAsync(ct);
+    return 0;
+});
+
+var root = new RootCommand("Provenance benchmarks. Each prints its figures; deploy/scripts/bench.sh starts the servers they need.") { registry, ingest };
 root.Options.Add(connection);
 return await root.Parse(args).InvokeAsync();

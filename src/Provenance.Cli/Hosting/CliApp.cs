@@ -2,6 +2,7 @@ using System.CommandLine;
 using Provenance.Cli.Access;
 using Provenance.Cli.Assertions;
 using Provenance.Cli.Documents;
+using Provenance.Cli.Ingestion;
 using Provenance.Cli.Lineage;
 using Provenance.Cli.Stats;
 
@@ -21,6 +22,7 @@ internal static class CliApp
             AssertCommand.Create(),
             StatsCommand.Create(),
             KeyCommands.Create(),
+            IngestCommand.Create(),
         };
         root.Options.Add(CliContext.Url);
         root.Options.Add(CliContext.ApiKey);

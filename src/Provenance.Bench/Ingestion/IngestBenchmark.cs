@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Provenance.Bench.Ingestion;
+
+public sealed record IngestBenchmarkOptions(
+    string Connection,
+    int Documents,
+    int DocumentBytes,
+    int BatchSize,
+    int InFlight,
+    string Broker,
+    string CliPath,
+    int? ConsumerPid,
+    string WorkDirectory);
+
+/// <summary>
+/// End-to-end ingest: <c>provenance ingest</c> (a separate process, like a crawler) reads a JSONL file of
+/// ~1 KB documents and sends it through RabbitMQ to the registry's consumer, which writes it into PostgreSQL. In the
+/// same run, the same rows are written by a raw binary COPY into an empty, unindexed table with the rows' columns:
+/// the fastest PostgreSQL can take this data at all, which the end-to-end rate is reported against.
+/// </summary>
+public sealed class IngestBenchmark(IngestBenchmarkOptions o)
+{
+    static readonly DateTimeOffset Crawled = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        Report.Header("ingest benchmark", o.Connection);
+        Directory.CreateDirectory(o.WorkDirectory);
+        var file = Path.Combine(o.WorkDirectory, $"crawl-{o.Documents}.jsonl");
+        var bytes = await GenerateAsync(file, ct);
+        Report.Line("input", $"{o.Documents:N0} JSONL lines, ~{o.DocumentBytes} B of text each", $"{bytes / 1e6:N0} MB", "");
+
+        var (copyRate, copyMb, bareRate, bareMb) = await RawCopyAsync(file, ct);
+        Report.Line("raw binary COPY, registry-shaped tables", "documents + texts + sightings, same indexes", $"{copyRate:N0} docs/s", $"{copyMb:N1} MB/s");
+        Report.Line("raw binary COPY, one bare table", "the rows' columns, no index", $"{bareRate:N0} docs/s", $"{bareMb:N1} MB/s");
+
+        var (rate, mb, consumerPeak, consumerSamples, crawlerPeak) = await EndToEndAsync(file, bytes, ct);
+        Report.Line("end to end: ingest -> RabbitMQ -> PostgreSQL", $"batches of {o.BatchSize:N0}, {o.InFlight} in flight", $"{rate:N0} docs/s", $"{mb:N1} MB/s");
+        Report.Line("ratio end-to-end / raw COPY", "registry-shaped tables (bare table)", $"{rate / copyRate:P0}", $"({rate / bareRate:P0})");
+        if (consumerPeak > 0)
+        {
+            Report.Line("consumer (API) resident memory", "at 25/50/75/100% of the ingest",
+                $"peak {consumerPeak / 1048576.0:N0} MiB", string.Join(" / ", consumerSamples.Select(s => $"{s / 1048576.0:N0}")) + " MiB");
+        }
+        Report.Line("crawler (provenance ingest) memory", "", $"peak {crawlerPeak / 1048576.0:N0} MiB", "");
+    }
+
+    async Task<long> GenerateAsync(string file, CancellationToken ct)
+    {
+        if (File.Exists(file))
+        {
+            return new FileInfo(file).Length;
+        }
+        var text = new SyntheticText(seed: 99);
+        var run = DateTime.UtcNow.Ticks;
+        await using (var writer = new StreamWriter(file + ".tmp", false, new UTF8Encoding(false), 1 << 20))
+        {
+            for (var i = 0; i < o.Documents; i++)
+            {
+                await writer.WriteLineAsync(JsonSerializer.Serialize(new
+                {
+                    text = text.Next(o.DocumentBytes, run + i),
+                    url = $"https://ingest.example/{run}/{i}",
+                    crawledAt = Crawled,
+                }).AsMemory(), ct);
+            }
+        }
+        File.Move(file + ".tmp", file, overwrite: true);
+        return new FileInfo(file).Length;
+    }
+
+    /// <summary>
+    /// Two raw binary COPYs of the same rows, each timed alone, after everything derivable (hash, counts) was
+    /// computed up front: (1) into empty tables shaped like the registry's own (<c>LIKE documents INCLUDING ALL</c>,
+    /// likewise <c>document_texts</c> and <c>sightings</c>: same columns, constraints and indexes), in one transaction,
+    /// which is what storing these rows costs at the least; (2) into a single unindexed table of the rows' columns,
+    /// which is how fast PostgreSQL takes the bytes at all.
+    /// </summary>
+    async Task<(double Shaped, double ShapedMb, double Bare, double BareMb)> RawCopyAsync(string file, CancellationToken ct)
+    {
+        var rows = new List<(byte[] Hash, string Text, int Chars, int Tokens, string Url)>(o.Documents);
+        long textBytes = 0;
+        foreach (var line in File.ReadLines(file))
+        {
+            using var json = JsonDocument.Parse(line);
+            var text = json.RootElement.GetProperty("text").GetString()!;
+            rows.Add((SHA256.HashData(Encoding.UTF8.GetBytes(text)), text, text.Length, text.Length / 4, json.RootElement.GetProperty("url").GetString()!));
+            textBytes += Encoding.UTF8.GetByteCount(text);
+        }
+        await using var conn = new NpgsqlConnection(o.Connection);
+        await conn.OpenAsync(ct);
+        await ExecuteAsync(conn, """
+            DROP TABLE IF EXISTS bench_documents, bench_document_texts, bench_sightings, bench_raw_copy;
+            CREATE TABLE bench_documents (LIKE documents INCLUDING ALL);
+            CREATE TABLE bench_document_texts (LIKE document_texts INCLUDING ALL);
+            CREATE TABLE bench_sightings (LIKE sightings INCLUDING ALL);
+            CREATE TABLE bench_raw_copy (text text NOT NULL, url text, crawled_at timestamptz NOT NULL, crawler text NOT NULL);
+            """, ct);
+
+        var sw = Stopwatch.StartNew();
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            await using (var w = await conn.BeginBinaryImportAsync(
+                "COPY bench_documents (id, content_hash, char_count, token_count, first_seen, last_seen, class) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    await w.StartRowAsync(ct);
+                    await w.WriteAsync((long)i + 1, NpgsqlDbType.Bigint, ct);
+                    await w.WriteAsync(rows[i].Hash, NpgsqlDbType.Bytea, ct);
+                    await w.WriteAsync(rows[i].Chars, NpgsqlDbType.Integer, ct);
+                    await w.WriteAsync(rows[i].Tokens, NpgsqlDbType.Integer, ct);
+                    await w.WriteAsync(Crawled, NpgsqlDbType.TimestampTz, ct);
+                    await w.WriteAsync(Crawled, NpgsqlDbType.TimestampTz, ct);
+                    await w.WriteAsync("unknown", NpgsqlDbType.Unknown, ct);
+                }
+                await w.CompleteAsync(ct);
+            }
+            await using (var w = await conn.BeginBinaryImportAsync("COPY bench_document_texts (document_id, text) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    await w.StartRowAsync(ct);
+                    await w.WriteAsync((long)i + 1, NpgsqlDbType.Bigint, ct);
+                    await w.WriteAsync(rows[i].Text, NpgsqlDbType.Text, ct);
+                }
+                await w.CompleteAsync(ct);
+            }
+            await using (var w = await conn.BeginBinaryImportAsync("COPY bench_sightings (id, document_id, uri, crawled_at, crawler) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    await w.StartRowAsync(ct);
+                    await w.WriteAsync((long)i + 1, NpgsqlDbType.Bigint, ct);
+                    await w.WriteAsync((long)i + 1, NpgsqlDbType.Bigint, ct);
+                    await w.WriteAsync(rows[i].Url, NpgsqlDbType.Text, ct);
+                    await w.WriteAsync(Crawled, NpgsqlDbType.TimestampTz, ct);
+                    await w.WriteAsync("bench", NpgsqlDbType.Text, ct);
+                }
+                await w.CompleteAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        var shaped = sw.Elapsed.TotalSeconds;
+
+        sw.Restart();
+        await using (var w = await conn.BeginBinaryImportAsync("COPY bench_raw_copy (text, url, crawled_at, crawler) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var row in rows)
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(row.Text, NpgsqlDbType.Text, ct);
+                await w.WriteAsync(row.Url, NpgsqlDbType.Text, ct);
+                await w.WriteAsync(Crawled, NpgsqlDbType.TimestampTz, ct);
+                await w.WriteAsync("bench", NpgsqlDbType.Text, ct);
+            }
+            await w.CompleteAsync(ct);
+        }
+        var bare = sw.Elapsed.TotalSeconds;
+        await ExecuteAsync(conn, "DROP TABLE bench_documents, bench_document_texts, bench_sightings, bench_raw_copy", ct);
+        return (rows.Count / shaped, textBytes / 1e6 / shaped, rows.Count / bare, textBytes / 1e6 / bare);
+    }
+
+    static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    async Task<(double Rate, double Mb, long ConsumerPeak, List<long> ConsumerSamples, long CrawlerPeak)> EndToEndAsync(string file, long bytes, CancellationToken ct)
+    {
+        var journal = Path.Combine(o.WorkDirectory, $"journal-{Guid.NewGuid():N}");
+        var start = new ProcessStartInfo("dotnet",
+            [o.CliPath, "ingest", file, "--broker", o.Broker, "--batch-size", o.BatchSize.ToString(CultureInfo.InvariantCulture),
+             "--in-flight", o.InFlight.ToString(CultureInfo.InvariantCulture), "--journal", journal, "--crawler", "bench-crawler"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var baseline = await MaxSightingIdAsync(ct);
+        var sw = Stopwatch.StartNew();
+        using var crawler = Process.Start(start)!;
+        var output = crawler.StandardOutput.ReadToEndAsync(ct);
+        var errors = crawler.StandardError.ReadToEndAsync(ct);
+        long consumerPeak = 0, crawlerPeak = 0;
+        var samples = new List<long>();
+        var nextQuartile = 1;
+        while (!crawler.HasExited)
+        {
+            await Task.Delay(250, ct);
+            crawlerPeak = Math.Max(crawlerPeak, Rss(crawler.Id));
+            if (o.ConsumerPid is { } pid)
+            {
+                var rss = Rss(pid);
+                consumerPeak = Math.Max(consumerPeak, rss);
+                var done = await SightingsSinceAsync(baseline, ct);
+                if (nextQuartile <= 4 && done >= o.Documents * nextQuartile / 4)
+                {
+                    samples.Add(rss);
+                    nextQuartile++;
+                }
+            }
+        }
+        var seconds = sw.Elapsed.TotalSeconds;
+        if (crawler.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"provenance ingest failed ({crawler.ExitCode}):\n{await output}\n{await errors}");
+        }
+        Console.Write(await output);
+        var registered = await CountAsync(ct);
+        if (registered < o.Documents)
+        {
+            throw new InvalidOperationException($"only {registered:N0} of {o.Documents:N0} sightings reached the registry.");
+        }
+        if (o.ConsumerPid is { } p)
+        {
+            consumerPeak = Math.Max(consumerPeak, Rss(p));
+            while (samples.Count < 4)
+            {
+                samples.Add(Rss(p));
+            }
+        }
+        return (o.Documents / seconds, bytes / 1e6 / seconds, consumerPeak, samples, crawlerPeak);
+    }
+
+    async Task<long> CountAsync(CancellationToken ct) => await ScalarAsync("SELECT count(*) FROM sightings WHERE crawler = 'bench-crawler'", ct);
+
+    async Task<long> MaxSightingIdAsync(CancellationToken ct) => await ScalarAsync("SELECT COALESCE(max(id), 0) FROM sightings", ct);
+
+    // Progress for the memory samples comes from the sighting ids (one index probe), not a count over a growing table.
+    async Task<long> SightingsSinceAsync(long baseline, CancellationToken ct) => await MaxSightingIdAsync(ct) - baseline;
+
+    async Task<long> ScalarAsync(string sql, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(o.Connection);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Resident set size of a process, from /proc (Linux).</summary>
+    static long Rss(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Provenance.Cli.Hosting;
+using Provenance.Client;
+using Provenance.Messaging;
+using Provenance.Messaging.Ingestion;
+using Spectre.Console;
+
+namespace Provenance.Cli.Ingestion;
+
+internal static class IngestCommand
+{
+    public static Command Create()
+    {
+        var path = new Argument<string>("path") { Description = "A JSONL file, or a folder of *.jsonl / *.ndjson files, one document per line." };
+        var broker = new Option<string?>("--broker") { Description = "RabbitMQ URI, such as amqp://guest:guest@127.0.0.1:5672/ (env PROVENANCE_BROKER). Without one, batches go to the HTTP batch endpoint." };
+        var crawler = new Option<string?>("--crawler") { Description = "Crawler id recorded on sightings and declarations (default: user@host)." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Lines per batch.", DefaultValueFactory = _ => 1000 };
+        var inFlight = new Option<int>("--in-flight") { Description = "Batches awaiting confirmation at once.", DefaultValueFactory = _ => 4 };
+        var journal = new Option<string?>("--journal") { Description = "Where confirmed batches are remembered, for resuming (default: PATH.ingest-journal)." };
+        var timeout = new Option<int>("--confirm-timeout") { Description = "Seconds to wait for a batch's confirmation before sending it again.", DefaultValueFactory = _ => 120 };
+        var rejects = new Option<string?>("--rejects") { Description = "Write every rejected line (file, line, reason) to this JSONL file." };
+        var command = new Command("ingest",
+            "Register crawled documents from JSONL in batches, over the message bus (or HTTP). Resumable: confirmed batches are not sent again.")
+        {
+            path, broker, crawler, batchSize, inFlight, journal, timeout, rejects,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var input = parse.GetValue(path)!;
+            if (!File.Exists(input) && !Directory.Exists(input))
+            {
+                return CliContext.Fail($"no such file or folder: {input}");
+            }
+            if (parse.GetValue(batchSize) is < 1 or > 10_000)
+            {
+                return CliContext.Fail("--batch-size must be between 1 and 10,000.");
+            }
+            var brokerUri = parse.GetValue(broker) ?? Environment.GetEnvironmentVariable("PROVENANCE_BROKER");
+            var crawlerId = parse.GetValue(crawler) ?? $"{Environment.UserName}@{Environment.MachineName}";
+            var journalPath = parse.GetValue(journal) ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(input)) + ".ingest-journal";
+            var source = new JsonlDocumentSource(input, parse.GetValue(batchSize));
+
+            if (!string.IsNullOrWhiteSpace(brokerUri))
+            {
+                BrokerAddress address;
+                try
+                {
+                    address = BrokerAddress.Parse(brokerUri);
+                }
+                catch (FormatException e)
+                {
+                    return CliContext.Fail(e.Message);
+                }
+                CliContext.Err.MarkupLineInterpolated($"[grey]sending over RabbitMQ at {address} as '{crawlerId}'; journal {journalPath}[/]");
+                await using var sink = await BusBatchSink.StartAsync(address, TimeSpan.FromSeconds(parse.GetValue(timeout)), ct);
+                return await RunAsync(sink, source, journalPath, crawlerId, parse, inFlight, rejects, ct);
+            }
+            return await CliContext.RunAsync(parse, async (client, token) =>
+            {
+                CliContext.Err.MarkupLineInterpolated($"[grey]no --broker: sending to {client.BaseAddress}v1/documents/batch; journal {journalPath}[/]");
+                await using var sink = new HttpBatchSink(client);
+                return await RunAsync(sink, source, journalPath, crawlerId, parse, inFlight, rejects, token);
+            }, ct);
+        });
+        return command;
+    }
+
+    static async Task<int> RunAsync(IBatchSink sink, JsonlDocumentSource source, string journalPath, string crawlerId, ParseResult parse,
+        Option<int> inFlight, Option<string?> rejects, CancellationToken ct)
+    {
+        using var journal = new IngestJournal(journalPath);
+        var ingestor = new Ingestor(sink, journal, crawlerId, parse.GetValue(inFlight));
+        IngestSummary summary;
+        if (CliContext.Out.Profile.Capabilities.Interactive)
+        {
+            summary = await CliContext.Out.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask("reading", maxValue: Math.Max(1, source.TotalBytes()));
+                    var progress = new Progress<IngestProgress>(p =>
+                    {
+                        task.Value = p.BytesRead;
+                        task.Description = Describe(p);
+                    });
+                    return await ingestor.RunAsync(source, progress, ct);
+                });
+        }
+        else
+        {
+            var last = DateTime.UtcNow;
+            var progress = new Progress<IngestProgress>(p =>
+            {
+                if (DateTime.UtcNow - last > TimeSpan.FromSeconds(5))
+                {
+                    last = DateTime.UtcNow;
+                    CliContext.Err.WriteLine($"{100.0 * p.BytesRead / Math.Max(1, p.TotalBytes):F0}%  {Describe(p)}");
+                }
+            });
+            summary = await ingestor.RunAsync(source, progress, ct);
+        }
+        Print(summary);
+        if (parse.GetValue(rejects) is { } rejectsPath)
+        {
+            await File.WriteAllLinesAsync(rejectsPath,
+                summary.Rejections.Select(r => JsonSerializer.Serialize(new { file = r.File, line = r.Line, code = r.Code, reason = r.Reason })), ct);
+        }
+        return 0;
+    }
+
+    static string Describe(IngestProgress p)
+    {
+        var skipped = p.Skipped > 0 ? FormattableString.Invariant($"  skipped {p.Skipped:N0}") : "";
+        var resent = p.Resent > 0 ? FormattableString.Invariant($"  resent {p.Resent}") : "";
+        return FormattableString.Invariant($"sent {p.Sent:N0}  created {p.Created:N0}  existing {p.Existing:N0}  rejected {p.Rejected:N0}{skipped}{resent}");
+    }
+
+    static void Print(IngestSummary s)
+    {
+        var table = new Table().AddColumns("sent", "created", "existing", "rejected", "skipped (confirmed earlier)", "re-sent batches", "time", "docs/s");
+        var rate = s.Sent / Math.Max(0.001, s.Elapsed.TotalSeconds);
+        string[] row =
+        [
+            s.Sent.ToString("N0", CultureInfo.InvariantCulture), s.Created.ToString("N0", CultureInfo.InvariantCulture),
+            s.Existing.ToString("N0", CultureInfo.InvariantCulture), s.Rejected.ToString("N0", CultureInfo.InvariantCulture),
+            s.Skipped.ToString("N0", CultureInfo.InvariantCulture), s.Resent.ToString("N0", CultureInfo.InvariantCulture),
+            s.Elapsed.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture), rate.ToString("N0", CultureInfo.InvariantCulture),
+        ];
+        table.AddRow(row);
+        CliContext.Out.Write(table);
+        foreach (var r in s.Rejections.Take(10))
+        {
+            CliContext.Out.MarkupLineInterpolated($"[yellow]rejected[/] {Path.GetFileName(r.File)}:{r.Line}: {r.Reason}");
+        }
+        if (s.Rejected > 10)
+        {
+            CliContext.Out.MarkupLineInterpolated($"[yellow]… and {s.Rejected - 10:N0} more; --rejects FILE writes them all.[/]");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using MassTransit;
+
+namespace Provenance.Messaging;
+
+/// <summary>Names and transport settings every Provenance host and client agrees on.</summary>
+public static class BusConfiguration
+{
+    /// <summary>The queue the registry consumes <c>RegisterDocuments</c> from.</summary>
+    public const string RegisterDocumentsQueue = "provenance-register-documents";
+
+    /// <summary>Points a RabbitMQ bus at <paramref name="broker"/>.</summary>
+    public static void UseBroker(this IRabbitMqBusFactoryConfigurator cfg, BrokerAddress broker, string connectionName)
+    {
+        cfg.Host(broker.Host, broker.Port, broker.VirtualHost, connectionName, h =>
+        {
+            h.Username(broker.Username);
+            h.Password(broker.Password);
+            if (broker.UseTls)
+            {
+                h.UseSsl(s => s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
+            }
+            // Batches are large; confirm each publish so a send only succeeds once the broker has it.
+            h.PublisherConfirmation = true;
+            h.RequestedConnectionTimeout(TimeSpan.FromSeconds(10));
+        });
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.Json;
+using Provenance.Contracts.Ingestion;
+using Provenance.Messaging.Ingestion;
+using Provenance.Testing;
+
+namespace Provenance.Api.Tests.Ingestion;
+
+/// <summary>Crawlers registering over a real RabbitMQ into the registry's consumer.</summary>
+public class BusIngestionTests(BusRegistryFixture registry) : IClassFixture<BusRegistryFixture>
+{
+    static readonly DateTimeOffset Crawled = new(2026, 10, 1, 12, 0, 0, TimeSpan.Zero);
+
+    Task<BusBatchSink> SinkAsync() => BusBatchSink.StartAsync(TestBroker.Address, TimeSpan.FromSeconds(20), CancellationToken.None, registry.Queue);
+
+    static IncomingDocument Doc(string text, string url = "https://crawl.example/") => new(text, url, Crawled);
+
+    async Task<long> CountAsync(string sql, params (string, object)[] args) => await registry.ScalarAsync<long>(sql, args);
+
+    [Fact]
+    public async Task ABatchSentOverTheBusIsRegisteredAndAnsweredPerItem()
+    {
+        await using var sink = await SinkAsync();
+        var shared = TestDocuments.UniqueText("shared");
+        var batch = new RegisterDocuments(Guid.NewGuid(), "crawler-test", [
+            Doc(shared, "https://a.example/1"),
+            Doc(TestDocuments.UniqueText(), "https://a.example/2") with { Declared = new DeclaredProvenanceMessage("synthetic", "gpt-4o@2024-08-06") },
+            Doc(" "),
+            Doc(shared, "https://b.example/1"),
+            Doc(TestDocuments.UniqueText()) with { Parents = [new ParentReferenceMessage(null, null, "copied_from")] },
+        ]);
+
+        var answer = await sink.SendAsync(batch, CancellationToken.None);
+
+        Assert.Equal((2, 1), (answer.Created, answer.Existing));
+        Assert.Equal([2, 4], answer.Rejected.Select(r => r.Index));
+        Assert.Contains("empty", answer.Rejected[0].Reason);
+        Assert.Equal("invalid_document", answer.Rejected[1].Code);
+        Assert.Equal(2, await CountAsync("SELECT count(*) FROM sightings s JOIN documents d ON d.id = s.document_id WHERE d.content_hash = decode(@h, 'hex')",
+            ("h", TestDocuments.HashOf(shared))));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM assertions WHERE asserted_by = 'crawler-test' AND class = 'synthetic'"));
+    }
+
+    [Fact]
+    public async Task ARedeliveredBatchChangesNothing()
+    {
+        await using var sink = await SinkAsync();
+        var batch = new RegisterDocuments(Guid.NewGuid(), "crawler-redeliver",
+            [.. Enumerable.Range(0, 50).Select(i => Doc(TestDocuments.UniqueText($"doc {i}"), $"https://r.example/{i}"))]);
+
+        var first = await sink.SendAsync(batch, CancellationToken.None);
+        var rows = await CountAsync("SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM sightings) + (SELECT count(*) FROM assertions)");
+        var second = await sink.SendAsync(batch, CancellationToken.None);
+
+        Assert.Equal((50, 0), (first.Created, first.Existing));
+        Assert.Equal((0, 50), (second.Created, second.Existing));
+        Assert.Equal(rows, await CountAsync("SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM sightings) + (SELECT count(*) FROM assertions)"));
+    }
+
+    [Fact]
+    public async Task AnUndeserializableMessageGoesToTheErrorQueueWithItsReason()
+    {
+        await using var sink = await SinkAsync(); // makes sure the queue and its consumer exist
+
+        await TestBroker.PublishRawAsync(registry.Queue, Encoding.UTF8.GetBytes("{ this is not json"), "application/vnd.masstransit+json");
+
+        var headers = await TestBroker.TakeHeadersAsync(registry.Queue + "_error", TimeSpan.FromSeconds(30));
+        Assert.Contains(headers, h => h.Key.StartsWith("MT-", StringComparison.Ordinal) && h.Value.Length > 0);
+        Assert.Contains(headers.Keys, k => k is "MT-Reason" or "MT-Fault-Message");
+    }
+
+    [Fact]
+    public async Task AnOversizeBatchGoesToTheErrorQueueWithItsReason()
+    {
+        await using var sink = await SinkAsync();
+        var batch = new RegisterDocuments(Guid.NewGuid(), "crawler-oversize", [.. Enumerable.Range(0, 501).Select(i => Doc($"oversize {i} {Guid.NewGuid()}"))]);
+        using var cts = new CancellationTokenSource();
+
+        var sending = sink.SendAsync(batch, cts.Token);
+        var headers = await TestBroker.TakeHeadersAsync(registry.Queue + "_error", TimeSpan.FromSeconds(30));
+        await cts.CancelAsync();
+
+        Assert.Contains("the limit is 500", headers["MT-Fault-Message"]);
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM sightings WHERE crawler = 'crawler-oversize'"));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+    }
+
+    [Fact]
+    public async Task AnInterruptedIngestResumesWithoutResendingConfirmedBatches()
+    {
+        var dir = Directory.CreateTempSubdirectory("provenance-ingest-");
+        var file = Path.Combine(dir.FullName, "crawl.jsonl");
+        var lines = Enumerable.Range(0, 1_000).Select(i => JsonSerializer.Serialize(new
+        {
+            text = TestDocuments.UniqueText($"resumable {i}"),
+            url = $"https://resume.example/{i}",
+            crawledAt = Crawled,
+        })).Append("this line is not JSON").ToList();
+        await File.WriteAllLinesAsync(file, lines);
+        var journal = Path.Combine(dir.FullName, "journal");
+        await using var sink = await SinkAsync();
+
+        using (var cts = new CancellationTokenSource())
+        using (var first = new IngestJournal(journal))
+        {
+            var progress = new Progress<IngestProgress>(p => { if (p.Sent >= 300) { cts.Cancel(); } });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                new Ingestor(sink, first, "crawler-resume", maxInFlight: 1).RunAsync(new JsonlDocumentSource(file, 100), progress, cts.Token));
+        }
+        using var second = new IngestJournal(journal);
+        var summary = await new Ingestor(sink, second, "crawler-resume").RunAsync(new JsonlDocumentSource(file, 100), null, CancellationToken.None);
+
+        Assert.True(summary.Skipped >= 300, $"skipped {summary.Skipped}");
+        Assert.Equal(1_000, summary.Skipped + summary.Sent);
+        Assert.Equal(1, summary.Rejected);
+        Assert.Equal(1_001, summary.Rejections.Single().Line);
+        Assert.Equal(1_000, await CountAsync("SELECT count(*) FROM sightings WHERE crawler = 'crawler-resume'"));
+        dir.Delete(recursive: true);
+    }
+}
