@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Provenance.Contracts.Access;
 using Provenance.Contracts.Assertions;
+using Provenance.Contracts.Datasets;
 using Provenance.Contracts.Documents;
 using Provenance.Contracts.Lineage;
 using Provenance.Contracts.Stats;
@@ -64,6 +66,86 @@ public sealed class ProvenanceClient(HttpClient http)
 
     public Task<ApiKeyResponse> RevokeKeyAsync(int id, CancellationToken ct = default) =>
         SendAsync<ApiKeyResponse>(HttpMethod.Delete, $"v1/keys/{id}", null, ct);
+
+    /// <summary>Assembles and stores a dataset version (trainer role); status existing when the same spec had already produced it.</summary>
+    public Task<DatasetVersionResponse> AssembleDatasetAsync(DatasetSpec spec, CancellationToken ct = default) =>
+        SendAsync<DatasetVersionResponse>(HttpMethod.Post, "v1/datasets", spec, ct);
+
+    /// <summary>What <see cref="AssembleDatasetAsync"/> would store, without storing it.</summary>
+    public Task<DatasetPreviewResponse> PreviewDatasetAsync(DatasetSpec spec, CancellationToken ct = default) =>
+        SendAsync<DatasetPreviewResponse>(HttpMethod.Post, "v1/datasets?dryRun=true", spec, ct);
+
+    /// <summary>A version by id, name@N, or dataset name (its latest version), with its manifest.</summary>
+    public Task<DatasetVersionResponse> GetDatasetAsync(string versionRef, CancellationToken ct = default) =>
+        SendAsync<DatasetVersionResponse>(HttpMethod.Get, $"v1/datasets/{Uri.EscapeDataString(versionRef)}", null, ct);
+
+    public Task<List<DatasetResponse>> ListDatasetsAsync(CancellationToken ct = default) =>
+        SendAsync<List<DatasetResponse>>(HttpMethod.Get, "v1/datasets", null, ct);
+
+    /// <summary>The version and the versions it accumulates on, the first of the chain first.</summary>
+    public Task<List<DatasetVersionSummary>> DatasetChainAsync(string versionRef, CancellationToken ct = default) =>
+        SendAsync<List<DatasetVersionSummary>>(HttpMethod.Get, $"v1/datasets/{Uri.EscapeDataString(versionRef)}/chain", null, ct);
+
+    /// <summary>Copies the canonical manifest (the bytes whose SHA-256 is the manifest hash) to <paramref name="destination"/>.</summary>
+    public async Task DownloadDatasetManifestAsync(string versionRef, Stream destination, CancellationToken ct = default)
+    {
+        using var response = await http.GetAsync($"v1/datasets/{Uri.EscapeDataString(versionRef)}/manifest", HttpCompletionOption.ResponseHeadersRead, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ProblemAsync(response, ct);
+        }
+        await (await response.Content.ReadAsStreamAsync(ct)).CopyToAsync(destination, ct);
+    }
+
+    /// <summary>
+    /// A version's documents in order from <paramref name="offset"/>. A stream the network cuts short is resumed from
+    /// the next offset, up to <paramref name="resumes"/> times, so a long export survives a dropped connection.
+    /// </summary>
+    public async IAsyncEnumerable<DatasetDocument> DatasetDocumentsAsync(
+        string versionRef, long offset = 0, bool includeText = true, int resumes = 3, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var next = offset;
+        for (var attempt = 0; ; attempt++)
+        {
+            var url = $"v1/datasets/{Uri.EscapeDataString(versionRef)}/documents?offset={next.ToString(CultureInfo.InvariantCulture)}"
+                + (includeText ? "" : "&text=false");
+            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ProblemAsync(response, ct);
+            }
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+            var failed = false;
+            while (true)
+            {
+                string? line;
+                try
+                {
+                    line = await reader.ReadLineAsync(ct);
+                }
+                catch (Exception e) when (e is IOException or HttpRequestException && attempt < resumes)
+                {
+                    failed = true;
+                    break;
+                }
+                if (line is null)
+                {
+                    break;
+                }
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+                var document = JsonSerializer.Deserialize<DatasetDocument>(line, Json)!;
+                next = document.Offset + 1;
+                yield return document;
+            }
+            if (!failed)
+            {
+                yield break;
+            }
+        }
+    }
 
     static string LineageUrl(string docRef, string kind, int? maxDepth, IEnumerable<string>? relations)
     {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Provenance.Data.Access;
 using Provenance.Data.Assertions;
+using Provenance.Data.Datasets;
 using Provenance.Data.Documents;
 using Provenance.Data.Generators;
 using Provenance.Data.Lineage;
@@ -18,6 +19,9 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<LineageEdge> LineageEdges => Set<LineageEdge>();
     public DbSet<PendingEdge> PendingEdges => Set<PendingEdge>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Dataset> Datasets => Set<Dataset>();
+    public DbSet<DatasetVersion> DatasetVersions => Set<DatasetVersion>();
+    public DbSet<DatasetVersionDocument> DatasetVersionDocuments => Set<DatasetVersionDocument>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);

@@ -143,6 +143,165 @@ namespace Provenance.Migrations.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Provenance.Data.Datasets.Dataset", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_datasets");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_datasets_name");
+
+                    b.ToTable("datasets", (string)null);
+                });
+
+            modelBuilder.Entity("Provenance.Data.Datasets.DatasetVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("BaseVersionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("base_version_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<int>("DatasetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<long>("DocumentCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("document_count");
+
+                    b.Property<double>("HumanShare")
+                        .HasColumnType("double precision")
+                        .HasColumnName("human_share");
+
+                    b.Property<string>("Manifest")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("manifest");
+
+                    b.Property<byte[]>("ManifestHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("manifest_hash");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<long>("TokenCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("token_count");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dataset_versions");
+
+                    b.HasIndex("BaseVersionId")
+                        .HasDatabaseName("ix_dataset_versions_base_version_id");
+
+                    b.HasIndex("ManifestHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_dataset_versions_manifest_hash");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_dataset_versions_request_id");
+
+                    b.HasIndex("DatasetId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_dataset_versions_dataset_id_number");
+
+                    b.ToTable("dataset_versions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_dataset_versions_manifest_hash_length", "octet_length(manifest_hash) = 32");
+
+                            t.HasCheckConstraint("ck_dataset_versions_number", "number >= 1");
+                        });
+                });
+
+            modelBuilder.Entity("Provenance.Data.Datasets.DatasetVersionDocument", b =>
+                {
+                    b.Property<long>("VersionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version_id");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<ProvenanceClass>("Class")
+                        .HasColumnType("provenance_class")
+                        .HasColumnName("class");
+
+                    b.Property<ProvenanceClass>("CountedAs")
+                        .HasColumnType("provenance_class")
+                        .HasColumnName("counted_as");
+
+                    b.Property<int?>("Depth")
+                        .HasColumnType("integer")
+                        .HasColumnName("depth");
+
+                    b.Property<long>("DocumentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("document_id");
+
+                    b.Property<int?>("GeneratorId")
+                        .HasColumnType("integer")
+                        .HasColumnName("generator_id");
+
+                    b.Property<int>("TokenCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("token_count");
+
+                    b.HasKey("VersionId", "Ordinal")
+                        .HasName("pk_dataset_version_documents");
+
+                    b.ToTable("dataset_version_documents", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_dataset_version_documents_ordinal", "ordinal >= 0");
+                        });
+                });
+
             modelBuilder.Entity("Provenance.Data.Documents.Document", b =>
                 {
                     b.Property<long>("Id")
@@ -166,6 +325,10 @@ namespace Provenance.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("bytea")
                         .HasColumnName("content_hash");
+
+                    b.Property<AssertionKind?>("DecidedBy")
+                        .HasColumnType("assertion_kind")
+                        .HasColumnName("decided_by");
 
                     b.Property<int?>("Depth")
                         .HasColumnType("integer")
@@ -193,15 +356,23 @@ namespace Provenance.Migrations.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("licence");
 
+                    b.Property<long>("SampleKey")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sample_key")
+                        .HasComputedColumnSql("(get_byte(content_hash, 0)::bigint << 56) | (get_byte(content_hash, 1)::bigint << 48) | (get_byte(content_hash, 2)::bigint << 40) | (get_byte(content_hash, 3)::bigint << 32) | (get_byte(content_hash, 4)::bigint << 24) | (get_byte(content_hash, 5)::bigint << 16) | (get_byte(content_hash, 6)::bigint << 8) | get_byte(content_hash, 7)::bigint", true);
+
+                    b.Property<string>("SourceDomain")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("source_domain");
+
                     b.Property<int>("TokenCount")
                         .HasColumnType("integer")
                         .HasColumnName("token_count");
 
                     b.HasKey("Id")
                         .HasName("pk_documents");
-
-                    b.HasIndex("Class")
-                        .HasDatabaseName("ix_documents_class");
 
                     b.HasIndex("ContentHash")
                         .IsUnique()
@@ -212,6 +383,11 @@ namespace Provenance.Migrations.Migrations
 
                     b.HasIndex("GeneratorId")
                         .HasDatabaseName("ix_documents_generator_id");
+
+                    b.HasIndex("Class", "SampleKey", "Id")
+                        .HasDatabaseName("ix_documents_class_sample_key_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Class", "SampleKey", "Id"), new[] { "ContentHash", "TokenCount", "GeneratorId", "Depth", "Language", "Licence", "FirstSeen", "SourceDomain", "DecidedBy" });
 
                     b.ToTable("documents", null, t =>
                         {
@@ -438,6 +614,22 @@ namespace Provenance.Migrations.Migrations
                         .HasForeignKey("GeneratorId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_assertions_generators_generator_id");
+                });
+
+            modelBuilder.Entity("Provenance.Data.Datasets.DatasetVersion", b =>
+                {
+                    b.HasOne("Provenance.Data.Datasets.DatasetVersion", null)
+                        .WithMany()
+                        .HasForeignKey("BaseVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_dataset_versions_dataset_versions_base_version_id");
+
+                    b.HasOne("Provenance.Data.Datasets.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_dataset_versions_datasets_dataset_id");
                 });
 
             modelBuilder.Entity("Provenance.Data.Documents.Document", b =>

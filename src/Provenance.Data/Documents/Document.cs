@@ -30,6 +30,21 @@ public sealed class Document
     /// <summary>The generator named by the deciding assertion, when it names one.</summary>
     public int? GeneratorId { get; set; }
 
+    /// <summary>
+    /// The kind of the deciding assertion (null without assertions). A class only a detector vouches for is evidence,
+    /// not provenance: dataset assembly counts such documents as unknown unless a spec admits them on detector scores.
+    /// </summary>
+    public AssertionKind? DecidedBy { get; set; }
+
     /// <summary>Generations from human text (see <c>GenerationDepth</c>); null when unknown.</summary>
     public int? Depth { get; set; }
+
+    /// <summary>
+    /// The document's random sample key for dataset assembly: the first 8 bytes of its content hash (see
+    /// <c>SampleKey</c>). A generated column, so no writer can get it wrong.
+    /// </summary>
+    public long SampleKey { get; private set; }
+
+    /// <summary>Host of the first sighting's URI (lowercase, without www.); null when no sighting had a URI.</summary>
+    public string? SourceDomain { get; set; }
 }

@@ -6,8 +6,8 @@ using Provenance.Domain.Assertions;
 namespace Provenance.Data.Registration;
 
 /// <summary>
-/// Keeps the derived columns of <c>documents</c> true to their sources: <c>class</c> and <c>generator_id</c> (from
-/// the assertion history, by <see cref="ProvenancePrecedence"/>) and <c>depth</c> (from the lineage, by
+/// Keeps the derived columns of <c>documents</c> true to their sources: <c>class</c>, <c>generator_id</c> and
+/// <c>decided_by</c> (from the assertion history, by <see cref="ProvenancePrecedence"/>) and <c>depth</c> (from the lineage, by
 /// <see cref="Domain.Lineage.GenerationDepth"/>). They are cached because stats and dataset selection filter millions
 /// of rows on them, and recomputed set-based inside the transaction that changed their inputs.
 /// </summary>
@@ -39,12 +39,12 @@ internal static class DerivedState
 
     static readonly string RefreshClassSql = $"""
         UPDATE documents d
-           SET class = e.class, generator_id = e.generator_id
-          FROM (SELECT DISTINCT ON (a.document_id) a.document_id, a.class, a.generator_id
+           SET class = e.class, generator_id = e.generator_id, decided_by = e.kind
+          FROM (SELECT DISTINCT ON (a.document_id) a.document_id, a.class, a.generator_id, a.kind
                   FROM assertions a
                  WHERE a.document_id = ANY(@ids)
                  ORDER BY a.document_id, {PrecedenceOrder}) e
-         WHERE d.id = e.document_id AND (d.class, d.generator_id) IS DISTINCT FROM (e.class, e.generator_id)
+         WHERE d.id = e.document_id AND (d.class, d.generator_id, d.decided_by) IS DISTINCT FROM (e.class, e.generator_id, e.kind)
         """;
 
     /// <summary>The id of the deciding assertion of each document in <c>@ids</c>.</summary>

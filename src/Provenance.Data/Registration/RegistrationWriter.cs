@@ -288,7 +288,7 @@ public sealed class RegistrationWriter(
     const string UpsertDocumentsSql = """
         WITH up AS (
             INSERT INTO documents AS d (content_hash, char_count, token_count, language, licence, first_seen, last_seen,
-                                        class, generator_id, depth)
+                                        class, generator_id, depth, source_domain, decided_by)
             SELECT s.content_hash, s.char_count, s.token_count, s.language, s.licence,
                    COALESCE(s.first_seen, now()), COALESCE(s.last_seen, now()),
                    COALESCE(s.class, 'unknown')::provenance_class, s.generator_id,
@@ -296,17 +296,25 @@ public sealed class RegistrationWriter(
                    CASE WHEN s.class = 'human' THEN 0
                         WHEN s.class IS NULL OR s.class = 'unknown' OR pp.unknown_parent THEN NULL
                         ELSE 1 + COALESCE(pp.max_depth, 0)
-                   END
+                   END,
+                   sd.domain,
+                   CASE WHEN s.class IS NOT NULL THEN 'declared'::assertion_kind END
               FROM stage_docs s
               LEFT JOIN (SELECT p.content_hash, bool_or(p.parent_id IS NULL OR pd.depth IS NULL) AS unknown_parent, max(pd.depth) AS max_depth
                            FROM stage_parents p LEFT JOIN documents pd ON pd.id = p.parent_id
                           GROUP BY p.content_hash) pp ON pp.content_hash = s.content_hash
+              -- The source domain is the host of the earliest sighting with a URI when the document first gets one, and
+              -- then stays: dataset filters on it must not change their answer as crawls go on.
+              LEFT JOIN (SELECT DISTINCT ON (ss.content_hash) ss.content_hash, source_domain_of(ss.uri) AS domain
+                           FROM stage_sightings ss WHERE ss.uri IS NOT NULL
+                          ORDER BY ss.content_hash, ss.crawled_at NULLS LAST, ss.uri) sd ON sd.content_hash = s.content_hash
              ORDER BY s.content_hash
             ON CONFLICT (content_hash) DO UPDATE
                SET first_seen = LEAST(d.first_seen, EXCLUDED.first_seen),
                    last_seen = GREATEST(d.last_seen, EXCLUDED.last_seen),
                    language = COALESCE(d.language, EXCLUDED.language),
-                   licence = COALESCE(d.licence, EXCLUDED.licence)
+                   licence = COALESCE(d.licence, EXCLUDED.licence),
+                   source_domain = COALESCE(d.source_domain, EXCLUDED.source_domain)
             RETURNING d.id, d.content_hash, (d.xmax = 0) AS created),
         texts AS (
             INSERT INTO document_texts (document_id, text)
