@@ -1,5 +1,7 @@
 using Provenance.Api.Access;
 using Provenance.Api.Assertions;
+using Provenance.Api.Datasets;
+using Provenance.Api.Detection;
 using Provenance.Api.Documents;
 using Provenance.Api.Generators;
 using Provenance.Api.Health;
@@ -27,7 +29,9 @@ app.MapLineageApi();
 app.MapAssertionsApi();
 app.MapGeneratorsApi();
 app.MapStatsApi();
+app.MapDatasetsApi();
 app.MapKeysApi();
+app.MapDetectionApi();
 app.MapApiDocs();
 
 app.Run();

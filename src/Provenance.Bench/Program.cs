@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Provenance.Bench.Datasets;
+using Provenance.Bench;
 using Provenance.Bench.Ingestion;
 using Provenance.Bench.Registry;
 
@@ -61,6 +63,52 @@ ingest.SetAction(async (parse, ct) =>
     return 0;
 });
 
-var root = new RootCommand("Provenance benchmarks. Each prints its figures; deploy/scripts/bench.sh starts the servers they need.") { registry, ingest };
+var registryDocuments = new Option<long>("--registry-documents") { Description = "Documents (metadata) seeded into the registry.", DefaultValueFactory = _ => 10_000_000 };
+var mixDocuments = new Option<long>("--mix-documents") { Description = "Target of the assembled version.", DefaultValueFactory = _ => 1_000_000 };
+var minHuman = new Option<double>("--min-human-share") { DefaultValueFactory = _ => 0.7 };
+var maxSynthetic = new Option<double>("--max-synthetic-share") { DefaultValueFactory = _ => 0.25 };
+var mixMaxDepth = new Option<int?>("--mix-max-depth") { Description = "maxDepth of the spec.", DefaultValueFactory = _ => 3 };
+var maxGenerator = new Option<double?>("--max-generator-share") { DefaultValueFactory = _ => 0.1 };
+var domainCount = new Option<int>("--domains") { Description = "Source domains in the seeded registry.", DefaultValueFactory = _ => 20_000 };
+var noExport = new Option<bool>("--no-export") { Description = "Skip the export throughput figures." };
+var textBytes = new Option<int>("--document-bytes") { Description = "Text size of the exported documents.", DefaultValueFactory = _ => 1_000 };
+var datasetsApi = new Option<string?>("--api-url") { Description = "A running API, for the export figures." };
+var datasetsKey = new Option<string?>("--api-key") { Description = "Key for --api-url (trainer or admin)." };
+var exportDir = new Option<string>("--work-dir") { Description = "Where exports are written (and removed).", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "provenance-bench-datasets") };
+var datasets = new Command("datasets", "Dataset assembly on a large registry against ORDER BY random(), and export throughput to JSONL and Parquet.")
+{
+    registryDocuments, mixDocuments, minHuman, maxSynthetic, mixMaxDepth, maxGenerator, domainCount, noExport, textBytes, datasetsApi, datasetsKey, exportDir,
+};
+datasets.SetAction(async (parse, ct) =>
+{
+    var cs = parse.GetValue(connection);
+    if (string.IsNullOrWhiteSpace(cs))
+    {
+        Console.Error.WriteLine("error: no database: pass --connection or run deploy/scripts/bench.sh, which starts one.");
+        return 1;
+    }
+    var url = parse.GetValue(datasetsApi);
+    await new DatasetsBenchmark(new DatasetsBenchmarkOptions(cs, parse.GetValue(registryDocuments), parse.GetValue(mixDocuments), parse.GetValue(minHuman),
+        parse.GetValue(maxSynthetic), parse.GetValue(mixMaxDepth), parse.GetValue(maxGenerator), parse.GetValue(domainCount), !parse.GetValue(noExport),
+        parse.GetValue(textBytes), url is null ? null : new Uri(url), parse.GetValue(datasetsKey), parse.GetValue(exportDir)!)).RunAsync(ct);
+    return 0;
+});
+
+var detectorCount = new Option<int>("--count") { Description = "Documents of ~1 KB per pass.", DefaultValueFactory = _ => 50_000 };
+var detectorBatch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 128 };
+var detectorCorpus = new Option<string?>("--corpus") { Description = "Cut documents from this labelled JSONL instead of generating them." };
+var provider = new Option<string>("--provider") { DefaultValueFactory = _ => "cpu" };
+var detector = new Command("detector", "Scorer throughput on ~1 KB documents with batching, and peak memory.") { detectorCount, detectorBatch, detectorCorpus, provider };
+detector.SetAction(parse =>
+{
+    Report.Header("detector benchmark", null);
+    var result = Provenance.Detector.Benchmarks.DetectorBenchmark.Run(
+        new Provenance.Detector.Scoring.DetectorOptions { ExecutionProvider = parse.GetValue(provider)!, MaxBatch = parse.GetValue(detectorBatch) },
+        parse.GetValue(detectorCorpus), parse.GetValue(detectorCount));
+    Console.WriteLine(result);
+    return 0;
+});
+
+var root = new RootCommand("Provenance benchmarks. Each prints its figures; deploy/scripts/bench.sh starts the servers they need.") { registry, ingest, datasets, detector };
 root.Options.Add(connection);
 return await root.Parse(args).InvokeAsync();

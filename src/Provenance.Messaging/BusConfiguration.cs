@@ -8,6 +8,12 @@ public static class BusConfiguration
     /// <summary>The queue the registry consumes <c>RegisterDocuments</c> from.</summary>
     public const string RegisterDocumentsQueue = "provenance-register-documents";
 
+    /// <summary>The queue detector workers consume <c>ClassifyDocuments</c> from.</summary>
+    public const string ClassifyDocumentsQueue = "provenance-classify-documents";
+
+    /// <summary>The queue training jobs send <c>AssembleDataset</c> to.</summary>
+    public const string AssembleDatasetQueue = "provenance-assemble-dataset";
+
     /// <summary>Points a RabbitMQ bus at <paramref name="broker"/>.</summary>
     public static void UseBroker(this IRabbitMqBusFactoryConfigurator cfg, BrokerAddress broker, string connectionName)
     {

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Provenance.Contracts.Access;
 
@@ -20,6 +21,9 @@ public class RegistryFixture : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>What the host logged, for failure messages.</summary>
+    public LogSink Log { get; } = new();
+
     /// <summary>Configuration the host starts with; subclasses add to it.</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
@@ -27,7 +31,7 @@ public class RegistryFixture : IAsyncLifetime
 
     WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("fixture not initialized");
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateAsync("provenance_test");
         var settings = new Dictionary<string, string?>(Settings)
@@ -39,6 +43,7 @@ public class RegistryFixture : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Testing");
+            b.ConfigureLogging(l => l.AddProvider(Log));
             foreach (var (key, value) in settings)
             {
                 b.UseSetting(key, value);
@@ -94,7 +99,7 @@ public class RegistryFixture : IAsyncLifetime
 
     public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_factory is not null)
         {

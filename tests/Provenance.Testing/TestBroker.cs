@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using Provenance.Messaging;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Provenance.Worker;
 using RabbitMQ.Client;
 
 namespace Provenance.Testing;
@@ -74,15 +77,64 @@ public static class TestBroker
     }
 }
 
-/// <summary>The registry host with its bus on the test RabbitMQ, consuming from a queue of its own.</summary>
+/// <summary>The registry host with its bus on the test RabbitMQ, consuming from queues of its own.</summary>
 public class BusRegistryFixture : RegistryFixture
 {
     public string Queue { get; } = $"test-register-documents-{Guid.NewGuid():N}";
+
+    /// <summary>Where this host sends classification requests, when it does.</summary>
+    public string DetectionQueue { get; } = $"test-classify-documents-{Guid.NewGuid():N}";
+
+    /// <summary>Where this host takes dataset requests from.</summary>
+    public string AssembleQueue { get; } = $"test-assemble-dataset-{Guid.NewGuid():N}";
+
+    protected virtual bool RequestClassification => false;
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["ConnectionStrings:Broker"] = TestBroker.Uri,
         ["Bus:RegisterDocumentsQueue"] = Queue,
         ["Registry:MaxBatchSize"] = "500",
+        ["Detection:RequestClassification"] = RequestClassification ? "true" : "false",
+        ["Detection:Queue"] = DetectionQueue,
+        ["Bus:AssembleDatasetQueue"] = AssembleQueue,
     };
+}
+
+/// <summary>
+/// A bus-connected registry that asks detector workers to classify what it registers, and one such worker, started
+/// once for the test class (a worker per test would leave consumers of stopped hosts competing for messages).
+/// </summary>
+public sealed class DetectionRegistryFixture : BusRegistryFixture
+{
+    IHost? _worker;
+
+    protected override bool RequestClassification => true;
+
+    /// <summary>What the worker logged, for failure messages.</summary>
+    public LogSink WorkerLog { get; } = new();
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _worker = WorkerHosting.Build([], new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Registry"] = ConnectionString,
+            ["ConnectionStrings:Broker"] = TestBroker.Uri,
+            ["Detection:Queue"] = DetectionQueue,
+            ["Detection:MaxWaitMilliseconds"] = "100",
+            ["Logging:LogLevel:MassTransit"] = "Information",
+        }, b => b.Logging.AddProvider(WorkerLog));
+        await _worker.StartAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_worker is not null)
+        {
+            await _worker.StopAsync();
+            _worker.Dispose();
+        }
+        await base.DisposeAsync();
+    }
 }

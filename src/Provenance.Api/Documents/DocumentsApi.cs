@@ -1,7 +1,9 @@
 using System.Security.Claims;
+using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Provenance.Api.Access;
+using Provenance.Api.Detection;
 using Provenance.Api.Hosting;
 using Provenance.Contracts.Documents;
 using Provenance.Data.Documents;
@@ -35,9 +37,11 @@ internal static class DocumentsApi
     }
 
     static async Task<Results<Created<RegisteredDocumentResponse>, Ok<RegisteredDocumentResponse>, ProblemHttpResult>> RegisterDocument(
-        RegisterDocumentRequest request, RegistrationWriter writer, ClaimsPrincipal user, CancellationToken ct)
+        RegisterDocumentRequest request, RegistrationWriter writer, DetectionRequester detection, ISendEndpointProvider sender,
+        ClaimsPrincipal user, CancellationToken ct)
     {
         var result = (await writer.RegisterAsync([ToSubmission(request)], user.KeyName(), ct))[0];
+        await detection.RequestForNewUnknownAsync(sender, [result], ct);
         return result.Status switch
         {
             RegistrationStatus.Created => TypedResults.Created($"/v1/documents/{result.Id}", ToResponse(result)),
@@ -47,7 +51,8 @@ internal static class DocumentsApi
     }
 
     static async Task<Results<Ok<RegisterDocumentsResponse>, ProblemHttpResult>> RegisterDocuments(
-        RegisterDocumentsRequest request, RegistrationWriter writer, IOptions<RegistryOptions> options, ClaimsPrincipal user, CancellationToken ct)
+        RegisterDocumentsRequest request, RegistrationWriter writer, DetectionRequester detection, ISendEndpointProvider sender,
+        IOptions<RegistryOptions> options, ClaimsPrincipal user, CancellationToken ct)
     {
         var max = options.Value.MaxBatchSize;
         if (request.Documents is null || request.Documents.Count == 0)
@@ -62,6 +67,7 @@ internal static class DocumentsApi
         }
         var submissions = request.Documents.Select(d => d is null ? null! : ToSubmission(d)).ToList();
         var results = await writer.RegisterAsync(submissions, user.KeyName(), ct);
+        await detection.RequestForNewUnknownAsync(sender, results, ct);
         return TypedResults.Ok(new RegisterDocumentsResponse(
             results.Count(r => r.Status == RegistrationStatus.Created),
             results.Count(r => r.Status == RegistrationStatus.Existing),

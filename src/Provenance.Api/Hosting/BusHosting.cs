@@ -1,4 +1,6 @@
 using MassTransit;
+using Provenance.Api.Datasets;
+using Provenance.Api.Detection;
 using Provenance.Api.Ingestion;
 using Provenance.Messaging;
 
@@ -11,6 +13,9 @@ public sealed class BusOptions
 
     /// <summary>The queue <c>RegisterDocuments</c> is consumed from (tests give each host its own).</summary>
     public string RegisterDocumentsQueue { get; set; } = BusConfiguration.RegisterDocumentsQueue;
+
+    /// <summary>The queue <c>AssembleDataset</c> is consumed from.</summary>
+    public string AssembleDatasetQueue { get; set; } = BusConfiguration.AssembleDatasetQueue;
 
     /// <summary>Batches one consumer instance processes at once.</summary>
     public int ConcurrentBatches { get; set; } = 2;
@@ -28,11 +33,14 @@ internal static partial class BusHosting
     public static IHostApplicationBuilder AddRegistryBus(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<BusOptions>(builder.Configuration.GetSection(BusOptions.Section));
+        builder.Services.Configure<DetectionOptions>(builder.Configuration.GetSection(DetectionOptions.Section));
+        builder.Services.AddSingleton<DetectionRequester>();
         var brokerUri = builder.Configuration.GetConnectionString("Broker");
         var broker = string.IsNullOrWhiteSpace(brokerUri) ? null : BrokerAddress.Parse(brokerUri);
         builder.Services.AddMassTransit(x =>
         {
             x.AddConsumer<RegisterDocumentsConsumer, RegisterDocumentsConsumerDefinition>();
+            x.AddConsumer<AssembleDatasetConsumer, AssembleDatasetConsumerDefinition>();
             if (broker is null)
             {
                 x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));

@@ -5,6 +5,8 @@ using Npgsql;
 using Provenance.Data;
 using Provenance.Data.Access;
 using Provenance.Data.Assertions;
+using Provenance.Data.Datasets;
+using Provenance.Data.Detection;
 using Provenance.Data.Documents;
 using Provenance.Data.Generators;
 using Provenance.Data.Lineage;
@@ -41,9 +43,12 @@ internal static partial class DatabaseHosting
         builder.Services.AddSingleton<AssertionWriter>();
         builder.Services.AddSingleton<LineageQueries>();
         builder.Services.AddSingleton<StatsQueries>();
+        builder.Services.AddSingleton<DetectionQueries>();
         builder.Services.AddScoped<DocumentQueries>();
         builder.Services.AddScoped<ApiKeyStore>();
         builder.Services.AddScoped<GeneratorQueries>();
+        builder.Services.AddSingleton<DatasetQueries>();
+        builder.Services.AddSingleton<DatasetAssembler>();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Provenance.Api.Detection;
 using Provenance.Api.Hosting;
 using Provenance.Contracts.Ingestion;
 using Provenance.Data.Registration;
@@ -13,7 +14,8 @@ namespace Provenance.Api.Ingestion;
 /// answers. Redelivery is normal and harmless: the same texts map to the same documents, and a sighting is
 /// identified by (document, URI, crawl time), so a batch processed twice changes nothing the second time.
 /// </summary>
-public sealed class RegisterDocumentsConsumer(RegistrationWriter writer, IOptions<RegistryOptions> options) : IConsumer<RegisterDocuments>
+public sealed class RegisterDocumentsConsumer(RegistrationWriter writer, DetectionRequester detection, IOptions<RegistryOptions> options)
+    : IConsumer<RegisterDocuments>
 {
     public async Task Consume(ConsumeContext<RegisterDocuments> context)
     {
@@ -39,6 +41,7 @@ public sealed class RegisterDocumentsConsumer(RegistrationWriter writer, IOption
             registered.Count(r => r.Created), registered.Count(r => !r.Created), rejected.Count);
 
         // The endpoint's in-memory outbox holds these until Consume returns, i.e. after the commit above.
+        await detection.RequestForNewUnknownAsync(context, results, context.CancellationToken);
         await context.Publish(registeredEvent);
         if (rejected.Count > 0)
         {

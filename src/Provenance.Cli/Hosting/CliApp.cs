@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Provenance.Cli.Access;
 using Provenance.Cli.Assertions;
+using Provenance.Cli.Datasets;
+using Provenance.Cli.Detection;
 using Provenance.Cli.Documents;
 using Provenance.Cli.Ingestion;
 using Provenance.Cli.Lineage;
@@ -21,8 +23,12 @@ internal static class CliApp
             LineageCommands.Roots(),
             AssertCommand.Create(),
             StatsCommand.Create(),
+            DatasetCommands.Assemble(),
+            DatasetCommands.Export(),
+            DatasetCommands.Datasets(),
             KeyCommands.Create(),
             IngestCommand.Create(),
+            DetectorCommands.Create(),
         };
         root.Options.Add(CliContext.Url);
         root.Options.Add(CliContext.ApiKey);

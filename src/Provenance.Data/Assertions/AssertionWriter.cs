@@ -9,6 +9,10 @@ using Provenance.Domain.Generators;
 namespace Provenance.Data.Assertions;
 
 /// <summary>An assertion to append; <see cref="AssertionWriter"/> stamps its time.</summary>
+/// <param name="SkipIfRepeated">
+/// Do not append when the same asserter's latest assertion on the document already says exactly this. Detector
+/// verdicts use it, so a redelivered or repeated scoring request does not grow the history.
+/// </param>
 public sealed record NewAssertion(
     long DocumentId,
     AssertionKind Kind,
@@ -16,7 +20,8 @@ public sealed record NewAssertion(
     ProvenanceClass Class,
     double? Confidence = null,
     GeneratorName? Generator = null,
-    string? EvidenceJson = null);
+    string? EvidenceJson = null,
+    bool SkipIfRepeated = false);
 
 /// <summary>What was appended, and the document's derived state afterwards.</summary>
 /// <param name="Effective">True when this assertion now decides the document's class.</param>
@@ -28,6 +33,7 @@ public sealed record AppendedAssertion(long Id, long DocumentId, DateTimeOffset 
 /// </summary>
 public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<AssertionWriter> logger)
 {
+    /// <summary>Appends <paramref name="assertions"/> in order; those skipped as repeats are not in the answer.</summary>
     public Task<IReadOnlyList<AppendedAssertion>> AppendAsync(IReadOnlyList<NewAssertion> assertions, CancellationToken ct) =>
         TransientRetry.RunAsync(() => AppendOnceAsync(assertions, ct), logger, ct);
 
@@ -46,7 +52,14 @@ public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<Asserti
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO assertions (document_id, kind, asserted_by, class, confidence, generator_id, evidence)
             SELECT d, k::assertion_kind, b, c::provenance_class, conf, g, e::jsonb
-              FROM unnest(@d, @k, @b, @c, @conf, @g, @e) WITH ORDINALITY AS x(d, k, b, c, conf, g, e, ord)
+              FROM unnest(@d, @k, @b, @c, @conf, @g, @e, @skip) WITH ORDINALITY AS x(d, k, b, c, conf, g, e, skip, ord)
+             WHERE NOT (x.skip AND EXISTS (
+                   SELECT 1
+                     FROM (SELECT a.class, a.confidence, a.generator_id, a.evidence FROM assertions a
+                            WHERE a.document_id = x.d AND a.kind = x.k::assertion_kind AND a.asserted_by = x.b
+                            ORDER BY a.asserted_at DESC, a.id DESC LIMIT 1) l
+                    WHERE l.class = x.c::provenance_class AND l.confidence IS NOT DISTINCT FROM x.conf
+                      AND l.generator_id IS NOT DISTINCT FROM x.g AND l.evidence IS NOT DISTINCT FROM x.e::jsonb))
              ORDER BY ord
             RETURNING id, document_id, asserted_at
             """, conn))
@@ -58,6 +71,7 @@ public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<Asserti
             insert.Parameters.Add(new NpgsqlParameter<double?[]>("conf", [.. assertions.Select(a => a.Confidence)]));
             insert.Parameters.Add(new NpgsqlParameter<int?[]>("g", [.. assertions.Select(a => a.Generator is null ? (int?)null : generators[a.Generator])]));
             insert.Parameters.Add(new NpgsqlParameter<string?[]>("e", [.. assertions.Select(a => a.EvidenceJson)]));
+            insert.Parameters.Add(new NpgsqlParameter<bool[]>("skip", [.. assertions.Select(a => a.SkipIfRepeated)]));
             await using var reader = await insert.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {

@@ -7,6 +7,7 @@ using Provenance.Testing;
 namespace Provenance.Api.Tests.Ingestion;
 
 /// <summary>Crawlers registering over a real RabbitMQ into the registry's consumer.</summary>
+[Collection(BrokerCollection.Name)]
 public class BusIngestionTests(BusRegistryFixture registry) : IClassFixture<BusRegistryFixture>
 {
     static readonly DateTimeOffset Crawled = new(2026, 10, 1, 12, 0, 0, TimeSpan.Zero);

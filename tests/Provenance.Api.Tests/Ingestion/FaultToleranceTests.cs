@@ -8,6 +8,7 @@ namespace Provenance.Api.Tests.Ingestion;
 /// An ingest survives its consumer being killed and its broker being restarted: afterwards the registry holds each
 /// distinct document once and every sighting that was sent, nothing lost and nothing doubled.
 /// </summary>
+[Collection(BrokerCollection.Name)]
 public class FaultToleranceTests(BusRegistryFixture registry) : IClassFixture<BusRegistryFixture>, IDisposable
 {
     const int Lines = 12_000;
@@ -40,6 +41,7 @@ public class FaultToleranceTests(BusRegistryFixture registry) : IClassFixture<Bu
             "SELECT count(DISTINCT d.content_hash) FROM documents d JOIN sightings s ON s.document_id = d.id WHERE s.crawler = @c", ("c", crawler)));
     }
 
+    /// <summary>Waits until <paramref name="condition"/> holds while the ingest is still running, the moment to inject the fault.</summary>
     static async Task WaitForAsync(Func<bool> condition, Task running, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -74,13 +76,14 @@ public class FaultToleranceTests(BusRegistryFixture registry) : IClassFixture<Bu
 
         var ingest = new Ingestor(sink, journal, crawler, maxInFlight: 4).RunAsync(new JsonlDocumentSource(file, 200), progress, CancellationToken.None);
         await WaitForAsync(() => Interlocked.Read(ref confirmed) >= Lines / 4, ingest, TimeSpan.FromMinutes(2));
-        await consumer.KillAsync();
         var killedAt = Interlocked.Read(ref confirmed);
+        await consumer.KillAsync();
         await using var restarted = await ApiProcess.StartAsync(settings);
         var summary = await ingest.WaitAsync(TimeSpan.FromMinutes(5));
 
         Assert.InRange(killedAt, Lines / 4, Lines - 1);
         await AssertEverythingArrivedOnceAsync(crawler, summary);
+        TestContext.Current.TestOutputHelper?.WriteLine($"killed the consumer at {killedAt:N0} of {Lines:N0} confirmed; {summary.Resent} batches re-sent");
     }
 
     [Fact]
@@ -95,12 +98,13 @@ public class FaultToleranceTests(BusRegistryFixture registry) : IClassFixture<Bu
 
         var ingest = new Ingestor(sink, journal, crawler, maxInFlight: 4).RunAsync(new JsonlDocumentSource(file, 200), progress, CancellationToken.None);
         await WaitForAsync(() => Interlocked.Read(ref confirmed) >= Lines / 4, ingest, TimeSpan.FromMinutes(2));
-        await TestBroker.RestartAsync();
         var restartedAt = Interlocked.Read(ref confirmed);
+        await TestBroker.RestartAsync();
         var summary = await ingest.WaitAsync(TimeSpan.FromMinutes(5));
 
         Assert.InRange(restartedAt, Lines / 4, Lines - 1);
         await AssertEverythingArrivedOnceAsync(crawler, summary);
+        TestContext.Current.TestOutputHelper?.WriteLine($"restarted the broker at {restartedAt:N0} of {Lines:N0} confirmed; {summary.Resent} batches re-sent");
     }
 
     public void Dispose() => _dir.Delete(recursive: true);

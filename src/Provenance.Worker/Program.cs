@@ -1,0 +1,4 @@
+using Provenance.Worker;
+
+using var host = WorkerHosting.Build(args);
+await host.RunAsync();

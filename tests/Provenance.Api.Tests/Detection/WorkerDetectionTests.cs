@@ -1,0 +1,115 @@
+using System.Net.Http.Json;
+using Provenance.Contracts.Documents;
+using Provenance.Contracts.Ingestion;
+using Provenance.Data.Assertions;
+using Provenance.Data.Registration;
+using Provenance.Domain.Assertions;
+using Provenance.Domain.Documents;
+using Provenance.Messaging.Ingestion;
+using Provenance.Testing;
+using Provenance.Api.Tests.Ingestion;
+
+namespace Provenance.Api.Tests.Detection;
+
+/// <summary>
+/// Documents that arrive without a class are classified by a detector worker over RabbitMQ, and the verdicts show up
+/// in the registry as detector assertions: evidence that a declaration or a curator still outranks.
+/// </summary>
+[Collection(BrokerCollection.Name)]
+public sealed class WorkerDetectionTests(DetectionRegistryFixture registry) : IClassFixture<DetectionRegistryFixture>
+{
+    async Task<DocumentResponse> WaitForDetectorAsync(long id)
+    {
+        var client = registry.Client("curator");
+        for (var i = 0; i < 300; i++)
+        {
+            var doc = await client.GetJsonAsync<DocumentResponse>($"/v1/documents/{id}");
+            if (doc.Assertions.Any(a => a.Kind == "detector"))
+            {
+                return doc;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"document {id} got no detector assertion within 30 s. Worker log:\n{registry.WorkerLog.Text}\nAPI log:\n{registry.Log.Text}");
+    }
+
+    static string Prose(int i) =>
+        $"Record {i}: the committee met on Tuesday to review the budget for the coming year. Members raised concerns about "
+        + "maintenance costs, and the chair promised a revised estimate before the next meeting. " + Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public async Task UnknownDocumentsArrivingOverTheBusAreClassifiedAndTheVerdictIsEvidence()
+    {
+        await using var sink = await BusBatchSink.StartAsync(TestBroker.Address, TimeSpan.FromSeconds(20), CancellationToken.None, registry.Queue);
+        var crawled = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var unknown = new IncomingDocument(Prose(1), "https://detect.example/1", crawled);
+        var declared = new IncomingDocument(Prose(2), "https://detect.example/2", crawled, Declared: new DeclaredProvenanceMessage("human"));
+
+        await sink.SendAsync(new RegisterDocuments(Guid.NewGuid(), "crawler-detect", [unknown, declared]), CancellationToken.None);
+
+        var client = registry.Client("curator");
+        var unknownId = (await client.GetJsonAsync<DocumentResponse>($"/v1/documents/{TestDocuments.HashOf(unknown.Text)}")).Id;
+        var doc = await WaitForDetectorAsync(unknownId);
+        var verdict = doc.Assertions.Single(a => a.Kind == "detector");
+        Assert.StartsWith("provenance-detector@", verdict.AssertedBy);
+        Assert.Contains(verdict.Class, new[] { "human", "synthetic", "mixed" });
+        Assert.Equal(verdict.Class, doc.Class);
+        Assert.True(verdict.Effective);
+        Assert.InRange(verdict.Confidence!.Value, 0, 1);
+        var evidence = verdict.Evidence!.Value;
+        Assert.InRange(evidence.GetProperty("p_synthetic").GetDouble(), 0, 1);
+        Assert.True(evidence.GetProperty("thresholds").TryGetProperty("synthetic", out _));
+        Assert.True(evidence.TryGetProperty("segments", out _));
+        var declaredDoc = await client.GetJsonAsync<DocumentResponse>($"/v1/documents/{TestDocuments.HashOf(declared.Text)}");
+        Assert.DoesNotContain(declaredDoc.Assertions, a => a.Kind == "detector");
+    }
+
+    [Fact]
+    public async Task ASweepClassifiesUnknownDocumentsAndARescoreReplacesOlderVerdicts()
+    {
+        var writer = registry.GetService<RegistrationWriter>();
+        var results = await writer.RegisterAsync([new DocumentSubmission(Prose(3)), new DocumentSubmission(Prose(4))], "backfill", CancellationToken.None);
+        var (swept, older) = (results[0].Id!.Value, results[1].Id!.Value);
+        await registry.GetService<AssertionWriter>().AppendAsync(
+            [new NewAssertion(older, AssertionKind.Detector, "provenance-detector@0.9.0", ProvenanceClass.Synthetic, 0.6)], CancellationToken.None);
+        var curator = registry.Client("curator");
+
+        var sweep = await curator.PostAsJsonAsync("/v1/detection/requests", new { scope = "unknown" });
+        var rescore = await curator.PostAsJsonAsync("/v1/detection/requests", new { scope = "rescore", model = Provenance.Detector.Scoring.DefaultModel.Manifest.ModelId });
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, sweep.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, rescore.StatusCode);
+        Assert.Contains("detector", (await WaitForDetectorAsync(swept)).Assertions.Select(a => a.Kind));
+        var rescored = await WaitForAsync(older, d => d.Assertions.Any(a => a.AssertedBy == Provenance.Detector.Scoring.DefaultModel.Manifest.ModelId));
+        Assert.Equal(2, rescored.Assertions.Count(a => a.Kind == "detector"));
+    }
+
+    [Fact]
+    public async Task DetectionRequestsAreValidated()
+    {
+        var curator = registry.Client("curator");
+
+        var badScope = await curator.PostAsJsonAsync("/v1/detection/requests", new { scope = "everything" });
+        var badModel = await curator.PostAsJsonAsync("/v1/detection/requests", new { scope = "rescore", model = "no-version" });
+        var forbidden = await registry.Client("trainer").PostAsJsonAsync("/v1/detection/requests", new { scope = "unknown" });
+
+        await badScope.ProblemAsync(System.Net.HttpStatusCode.BadRequest, "invalid_scope");
+        await badModel.ProblemAsync(System.Net.HttpStatusCode.BadRequest, "invalid_model");
+        await forbidden.ProblemAsync(System.Net.HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    async Task<DocumentResponse> WaitForAsync(long id, Func<DocumentResponse, bool> condition)
+    {
+        var client = registry.Client("curator");
+        for (var i = 0; i < 300; i++)
+        {
+            var doc = await client.GetJsonAsync<DocumentResponse>($"/v1/documents/{id}");
+            if (condition(doc))
+            {
+                return doc;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"document {id} did not reach the expected state within 30 s. Worker log:\n{registry.WorkerLog.Text}\nAPI log:\n{registry.Log.Text}");
+    }
+}
