@@ -40,7 +40,7 @@ registry.SetAction(async (parse, ct) =>
 
 var documents = new Option<int>("--documents") { Description = "Documents to ingest.", DefaultValueFactory = _ => 1_000_000 };
 var ingestBytes = new Option<int>("--document-bytes") { DefaultValueFactory = _ => 1_000 };
-var ingestBatch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 1_000 };
+var ingestBatch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 5_000 };
 var inFlight = new Option<int>("--in-flight") { DefaultValueFactory = _ => 4 };
 var broker = new Option<string>("--broker") { Description = "RabbitMQ URI the registry consumes from.", Required = true };
 var cli = new Option<string>("--cli") { Description = "Path to provenance.dll (the crawler side).", Required = true };

@@ -18,6 +18,9 @@ public static class RegistryDatabase
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // Keep session state when a connection goes back to the pool: the registration writer's staging tables then
+        // survive from one batch to the next. Nothing in the registry sets session-level state it relies on resetting.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
         builder.MapEnum<ProvenanceClass>("provenance_class");
         builder.MapEnum<AssertionKind>("assertion_kind");
         builder.MapEnum<LineageRelation>("lineage_relation");

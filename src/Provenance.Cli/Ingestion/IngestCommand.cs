@@ -16,7 +16,7 @@ internal static class IngestCommand
         var path = new Argument<string>("path") { Description = "A JSONL file, or a folder of *.jsonl / *.ndjson files, one document per line." };
         var broker = new Option<string?>("--broker") { Description = "RabbitMQ URI, such as amqp://guest:guest@127.0.0.1:5672/ (env PROVENANCE_BROKER). Without one, batches go to the HTTP batch endpoint." };
         var crawler = new Option<string?>("--crawler") { Description = "Crawler id recorded on sightings and declarations (default: user@host)." };
-        var batchSize = new Option<int>("--batch-size") { Description = "Lines per batch.", DefaultValueFactory = _ => 1000 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Lines per batch.", DefaultValueFactory = _ => 5000 };
         var inFlight = new Option<int>("--in-flight") { Description = "Batches awaiting confirmation at once.", DefaultValueFactory = _ => 4 };
         var journal = new Option<string?>("--journal") { Description = "Where confirmed batches are remembered, for resuming (default: PATH.ingest-journal)." };
         var timeout = new Option<int>("--confirm-timeout") { Description = "Seconds to wait for a batch's confirmation before sending it again.", DefaultValueFactory = _ => 120 };

@@ -208,26 +208,28 @@ public sealed class RegistrationWriter(
     static async Task LockBucketsAsync(NpgsqlConnection conn, ContentHash[] documents, ContentHash[] pendingParents, CancellationToken ct)
     {
         var exclusive = pendingParents.Select(h => (int)h.Bytes[0]).ToHashSet();
-        var buckets = documents.Select(h => (int)h.Bytes[0]).Concat(exclusive).Distinct().Order().ToList();
-        // One statement per bucket, in ascending order, so that two writers always queue in the same order.
-        await using var batch = new NpgsqlBatch(conn);
-        foreach (var b in buckets)
-        {
-            var fn = exclusive.Contains(b) ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared";
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT {fn}({LockNamespaceBuckets}, {b})"));
-        }
-        await batch.ExecuteNonQueryAsync(ct);
+        var buckets = documents.Select(h => (int)h.Bytes[0]).Concat(exclusive).Distinct().Order().ToArray();
+        // In ascending order, so that two writers always queue in the same order and cannot deadlock.
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT count(CASE WHEN b.x THEN pg_advisory_xact_lock({LockNamespaceBuckets}, b.n) ELSE pg_advisory_xact_lock_shared({LockNamespaceBuckets}, b.n) END)
+              FROM (SELECT n, x FROM unnest(@n, @x) AS u(n, x) ORDER BY n) b
+            """, conn);
+        cmd.Parameters.Add(new NpgsqlParameter<int[]>("n", buckets));
+        cmd.Parameters.Add(new NpgsqlParameter<bool[]>("x", [.. buckets.Select(exclusive.Contains)]));
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    // Staging tables live as long as the pooled connection (the data source keeps session state between uses, see
+    // RegistryDatabase): creating four temp tables per batch cost more catalog work than the batch's own rows.
     static Task CreateStagingAsync(NpgsqlConnection conn, CancellationToken ct) => ExecuteAsync(conn, """
-        CREATE TEMP TABLE stage_docs (content_hash bytea PRIMARY KEY, text text NOT NULL, char_count int NOT NULL,
+        CREATE TEMP TABLE IF NOT EXISTS stage_docs (content_hash bytea PRIMARY KEY, char_count int NOT NULL,
             token_count int NOT NULL, language text, licence text, first_seen timestamptz, last_seen timestamptz,
-            class text, generator_id int) ON COMMIT DROP;
-        CREATE TEMP TABLE stage_sightings (content_hash bytea NOT NULL, uri text, crawled_at timestamptz, crawler text) ON COMMIT DROP;
-        CREATE TEMP TABLE stage_declared (ord int NOT NULL, content_hash bytea NOT NULL, asserter text NOT NULL, class text NOT NULL,
-            confidence float8, generator_id int, evidence jsonb) ON COMMIT DROP;
-        CREATE TEMP TABLE stage_parents (content_hash bytea NOT NULL, parent_id bigint, parent_hash bytea, relation text NOT NULL,
-            generator_id int, params_hash text) ON COMMIT DROP;
+            class text, generator_id int);
+        CREATE TEMP TABLE IF NOT EXISTS stage_sightings (content_hash bytea NOT NULL, uri text, crawled_at timestamptz, crawler text);
+        CREATE TEMP TABLE IF NOT EXISTS stage_declared (ord int NOT NULL, content_hash bytea NOT NULL, asserter text NOT NULL, class text NOT NULL,
+            confidence float8, generator_id int, evidence jsonb);
+        CREATE TEMP TABLE IF NOT EXISTS stage_parents (content_hash bytea NOT NULL, parent_id bigint, parent_hash bytea, relation text NOT NULL,
+            generator_id int, params_hash text);
         """, ct);
 
     /// <summary>
@@ -262,6 +264,7 @@ public sealed class RegistrationWriter(
                 }
             }
         }
+        await CopyTextsAsync(conn, items, ids, created, ct);
         await ExecuteAsync(conn, InsertSightingsSql, ct);
         var asserted = new HashSet<long>();
         await ReadIdsAsync(conn, InsertDeclaredSql, asserted, ct);
@@ -276,6 +279,31 @@ public sealed class RegistrationWriter(
         effects.ClassChanged.UnionWith(asserted.Where(id => !created.Contains(id)));
         effects.DepthChanged.UnionWith(asserted.Concat(edgeChildren).Where(id => !created.Contains(id)));
         return ids;
+    }
+
+    /// <summary>
+    /// The texts of the documents this write created go straight into <c>document_texts</c> with binary COPY: they
+    /// are the bulk of a batch's bytes, and staging them first would send and write every one twice.
+    /// </summary>
+    static async Task CopyTextsAsync(NpgsqlConnection conn, List<Item> items, Dictionary<ContentHash, long> ids, HashSet<long> created, CancellationToken ct)
+    {
+        if (created.Count == 0)
+        {
+            return;
+        }
+        var written = new HashSet<long>();
+        await using var w = await conn.BeginBinaryImportAsync("COPY document_texts (document_id, text) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var item in items)
+        {
+            var id = ids[item.S.Hash];
+            if (created.Contains(id) && written.Add(id))
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(id, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(item.S.Text, NpgsqlDbType.Text, ct);
+            }
+        }
+        await w.CompleteAsync(ct);
     }
 
     // Parents named by hash that are registered become ids; the others stay null and become pending edges.
@@ -315,11 +343,7 @@ public sealed class RegistrationWriter(
                    language = COALESCE(d.language, EXCLUDED.language),
                    licence = COALESCE(d.licence, EXCLUDED.licence),
                    source_domain = COALESCE(d.source_domain, EXCLUDED.source_domain)
-            RETURNING d.id, d.content_hash, (d.xmax = 0) AS created),
-        texts AS (
-            INSERT INTO document_texts (document_id, text)
-            SELECT up.id, s.text FROM up JOIN stage_docs s ON s.content_hash = up.content_hash
-             WHERE up.created)
+            RETURNING d.id, d.content_hash, (d.xmax = 0) AS created)
         SELECT id, content_hash, created FROM up
         """;
 
@@ -403,13 +427,12 @@ public sealed class RegistrationWriter(
                 : (item, t, t, item.S.Declared);
         }
         await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY stage_docs (content_hash, text, char_count, token_count, language, licence, first_seen, last_seen, class, generator_id) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY stage_docs (content_hash, char_count, token_count, language, licence, first_seen, last_seen, class, generator_id) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var (hash, (item, first, last, declared)) in docs)
             {
                 await w.StartRowAsync(ct);
                 await w.WriteAsync(hash.ToArray(), NpgsqlDbType.Bytea, ct);
-                await w.WriteAsync(item.S.Text, NpgsqlDbType.Text, ct);
                 await w.WriteAsync(item.S.CharCount, NpgsqlDbType.Integer, ct);
                 await w.WriteAsync(item.TokenCount, NpgsqlDbType.Integer, ct);
                 await WriteNullableAsync(w, item.S.Language, NpgsqlDbType.Text, ct);
