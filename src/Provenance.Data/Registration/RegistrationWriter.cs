@@ -25,7 +25,7 @@ namespace Provenance.Data.Registration;
 /// hold their buckets shared, writers of pending edges hold theirs exclusive. So a document and an edge pending
 /// on it can never pass each other unseen in two concurrent transactions.</para>
 /// </remarks>
-public sealed class RegistrationWriter(
+public sealed partial class RegistrationWriter(
     NpgsqlDataSource dataSource, SubmissionLimits limits, TimeProvider clock, ILogger<RegistrationWriter> logger)
 {
     const int LockNamespaceBuckets = 0x50524F56; // "PROV"
@@ -40,16 +40,37 @@ public sealed class RegistrationWriter(
         {
             return results!;
         }
+        var direct = DirectCopyOfNewDocuments;
         await TransientRetry.RunAsync(async () =>
         {
-            foreach (var item in items)
+            while (true)
             {
-                results[item.Index] = null;
+                foreach (var item in items)
+                {
+                    results[item.Index] = null;
+                }
+                try
+                {
+                    await RegisterValidAsync(items, results, direct, ct);
+                    return;
+                }
+                catch (PostgresException e) when (direct && e.SqlState == PostgresErrorCodes.UniqueViolation && e.TableName == "documents")
+                {
+                    // Another writer registered one of these texts first; the staged merge handles that.
+                    LogDirectCopyConflict(logger, items.Count);
+                    direct = false;
+                }
             }
-            await RegisterValidAsync(items, results, ct);
         }, logger, ct);
         return results!;
     }
+
+    /// <summary>
+    /// When true (the default), new documents without parents that no pending edge waits for are written by binary
+    /// COPY straight into the registry's tables instead of through the staged merge (see
+    /// <see cref="InsertNewDocumentsAsync"/>). Both give the same rows; false routes everything through the merge.
+    /// </summary>
+    public bool DirectCopyOfNewDocuments { get; init; } = true;
 
     List<Item> Validate(IReadOnlyList<DocumentSubmission> submissions, string registrant, RegistrationResult?[] results)
     {
@@ -74,7 +95,7 @@ public sealed class RegistrationWriter(
         return [.. items.OfType<Item>()];
     }
 
-    async Task RegisterValidAsync(List<Item> items, RegistrationResult?[] results, CancellationToken ct)
+    async Task RegisterValidAsync(List<Item> items, RegistrationResult?[] results, bool direct, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -90,8 +111,10 @@ public sealed class RegistrationWriter(
         var pendingTargets = await PendingTargetsAsync(conn, hashes, ct);
         var inBatch = hashes.ToHashSet();
         var seen = new HashSet<ContentHash>();
+        var fresh = direct ? NewDocumentsWithoutLineage(live, existing, pendingTargets) : [];
+        var rest = fresh.Count == 0 ? live : [.. live.Where(i => !fresh.ContainsKey(i.S.Hash))];
         List<Item> fast = [], slow = [];
-        foreach (var item in live)
+        foreach (var item in rest)
         {
             var existed = existing.Contains(item.S.Hash) | !seen.Add(item.S.Hash);
             var mayCloseCycle = item.S.Parents.Count > 0 && (existed || pendingTargets.Contains(item.S.Hash)
@@ -105,8 +128,12 @@ public sealed class RegistrationWriter(
             || fast.Any(i => i.S.Declared is not null && existing.Contains(i.S.Hash));
         await DerivedState.LineageLockAsync(conn, exclusive: changesExisting, ct);
 
-        await CreateStagingAsync(conn, ct);
         var effects = new Effects();
+        var state = fresh.Count > 0 ? await InsertNewDocumentsAsync(conn, fresh, effects, ct) : [];
+        if (rest.Count > 0)
+        {
+            await CreateStagingAsync(conn, ct);
+        }
         if (fast.Count > 0)
         {
             await WriteAsync(conn, fast, effects, ct);
@@ -136,7 +163,13 @@ public sealed class RegistrationWriter(
 
         await DerivedState.RefreshClassesAsync(conn, effects.ClassChanged, ct);
         await DerivedState.RefreshDepthsAsync(conn, effects.DepthChanged, ct);
-        var state = await ReadStateAsync(conn, hashes, ct);
+        if (rest.Count > 0)
+        {
+            foreach (var (hash, s) in await ReadStateAsync(conn, [.. rest.Select(i => i.S.Hash).Distinct()], ct))
+            {
+                state[hash] = s;
+            }
+        }
         await tx.CommitAsync(ct);
 
         var firstIndex = new Dictionary<ContentHash, int>();
@@ -550,6 +583,9 @@ public sealed class RegistrationWriter(
     }
 
     sealed record Item(int Index, ValidSubmission S, int TokenCount, string Registrant);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A concurrent writer registered some of {Count} texts first; writing the batch through the staged merge")]
+    static partial void LogDirectCopyConflict(ILogger logger, int count);
 
     readonly record struct DocumentState(long Id, ProvenanceClass Class, int? Depth, int Pending);
 
