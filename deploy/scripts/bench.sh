@@ -23,7 +23,7 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/provenance-bench.XXXXXX")
 chmod 755 "$scratch"
 pg_port=$(free_port 56432)
 api_port=$(free_port 56080)
-rabbit_port=$(free_port 46772)
+rabbit_port=$(free_port 46772 1000)
 api_pid=
 cleanup() {
   [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null || true

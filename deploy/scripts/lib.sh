@@ -19,9 +19,14 @@ apt_install() {
 }
 
 # A TCP port on 127.0.0.1 that nothing listens on, starting the search at $1.
+# free_port FIRST [OFFSET]: the first port from FIRST that is free, and whose companion port +OFFSET is free too
+# (RabbitMQ's distribution port is the AMQP port + 1000).
 free_port() {
-  local port=$1
-  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  local port=$1 offset=${2:-0}
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null \
+        || { [ "$offset" -gt 0 ] && (exec 3<>"/dev/tcp/127.0.0.1/$((port + offset))") 2>/dev/null; }; do
+    port=$((port + 1))
+  done
   echo "$port"
 }
 
@@ -48,7 +53,8 @@ pg_user() {
 
 as_pg_user() {
   local user=$1; shift
-  if [ "$(id -un)" = "$user" ]; then "$@"; else runuser -u "$user" -- "$@"; fi
+  # From / : the caller's working directory (a checkout under /root, say) may be closed to the server user.
+  if [ "$(id -un)" = "$user" ]; then "$@"; else (cd / && runuser -u "$user" -- "$@"); fi
 }
 
 # Prints a data folder the server user can use. The preferred one is inside the repository; when the server
@@ -145,7 +151,7 @@ rabbit_env() {
     RABBITMQ_CONFIG_FILE="$dir/rabbitmq" RABBITMQ_ADVANCED_CONFIG_FILE="$dir/advanced.config" HOME=/var/lib/rabbitmq
 }
 
-as_rabbit() { if [ "$(id -u)" -eq 0 ]; then runuser -u rabbitmq -- "$@"; else "$@"; fi; }
+as_rabbit() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u rabbitmq -- "$@"); else "$@"; fi; }
 
 # rabbit_start DIR PORT: starts (creating on first use) a RabbitMQ node listening on 127.0.0.1:PORT only.
 rabbit_start() {

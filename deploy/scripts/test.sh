@@ -13,7 +13,7 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/provenance-test.XXXXXX")
 chmod 755 "$scratch"
 pg_port=$(free_port 55432)
 # Not 35672-35682: the RabbitMQ command-line tools take those ports for themselves.
-rabbit_port=$(free_port 46672)
+rabbit_port=$(free_port 46672 1000)
 cleanup() {
   rabbit_stop "$scratch/rabbitmq" "$rabbit_port"
   pg_stop "$scratch/postgres"

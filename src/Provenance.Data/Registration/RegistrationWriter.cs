@@ -144,10 +144,12 @@ public sealed partial class RegistrationWriter(
             var local = new Effects();
             var ids = await WriteAsync(conn, [item], local, ct);
             var id = ids[item.S.Hash];
+            // A document this item would have created is rolled back with it: name it by its hash, not its short-lived id.
+            var who = local.Created.Contains(id) ? $"this document (content hash {item.S.Hash})" : $"document {id}";
             var reason = item.S.Parents.Any(p => p.Id == id)
-                ? $"document {id} cannot be its own parent."
+                ? $"{who} cannot be its own parent."
                 : await ClosesCycleAsync(conn, id, ct)
-                    ? $"the declared lineage would make document {id} its own ancestor (a cycle); one of its parents already descends from it."
+                    ? $"the declared lineage would make {who} its own ancestor (a cycle); one of its parents already descends from it."
                     : null;
             if (reason is null)
             {

@@ -62,7 +62,9 @@ public class PendingEdgeTests(RegistryFixture registry) : IClassFixture<Registry
 
         var response = await _crawler.PostAsJsonAsync("/v1/documents", new RegisterDocumentRequest(b, Parents: [new(first.Id, Relation: "edited_from")]));
 
-        await response.ProblemAsync(System.Net.HttpStatusCode.Conflict, "lineage_cycle");
+        var problem = await response.ProblemAsync(System.Net.HttpStatusCode.Conflict, "lineage_cycle");
+        // The refused document never existed: the message names it by content hash, not by an id that was rolled back.
+        Assert.Contains(TestDocuments.HashOf(b), problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM documents WHERE content_hash = decode(@h, 'hex')", ("h", TestDocuments.HashOf(b))));
         Assert.Equal(1, await registry.ScalarAsync<long>("SELECT count(*) FROM pending_edges WHERE child_id = @id", ("id", first.Id)));
     }
