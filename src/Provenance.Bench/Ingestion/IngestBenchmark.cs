@@ -41,7 +41,7 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
         Report.Line("raw binary COPY, registry-shaped tables", "documents + texts + sightings, same indexes", $"{copyRate:N0} docs/s", $"{copyMb:N1} MB/s");
         Report.Line("raw binary COPY, one bare table", "the rows' columns, no index", $"{bareRate:N0} docs/s", $"{bareMb:N1} MB/s");
 
-        var (rate, mb, consumerPeak, consumerSamples, crawlerPeak) = await EndToEndAsync(file, bytes, ct);
+        var (rate, mb, consumerPeak, consumerSamples, crawlerPeak, cpu) = await EndToEndAsync(file, bytes, ct);
         Report.Line("end to end: ingest -> RabbitMQ -> PostgreSQL", $"batches of {o.BatchSize:N0}, {o.InFlight} in flight", $"{rate:N0} docs/s", $"{mb:N1} MB/s");
         Report.Line("ratio end-to-end / raw COPY", "registry-shaped tables (bare table)", $"{rate / copyRate:P0}", $"({rate / bareRate:P0})");
         if (consumerPeak > 0)
@@ -50,7 +50,60 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
                 $"peak {consumerPeak / 1048576.0:N0} MiB", string.Join(" / ", consumerSamples.Select(s => $"{s / 1048576.0:N0}")) + " MiB");
         }
         Report.Line("crawler (provenance ingest) memory", "", $"peak {crawlerPeak / 1048576.0:N0} MiB", "");
+        // Where the machine's cores went: on a small machine every process of the pipeline competes for them.
+        var perThousand = 1000.0 / o.Documents;
+        Report.Line("CPU seconds per 1,000 documents", $"{Environment.ProcessorCount} cores, {cpu.Wall:N1} s wall",
+            $"total {cpu.Total * perThousand:N3}",
+            $"consumer {cpu.Consumer * perThousand:N3} / crawler {cpu.Crawler * perThousand:N3} / PostgreSQL {cpu.Postgres * perThousand:N3} / RabbitMQ {cpu.Broker * perThousand:N3}");
     }
+
+    /// <summary>CPU seconds each part of the pipeline used during the end-to-end run, and its wall time.</summary>
+    sealed record CpuUse(double Wall, double Consumer, double Crawler, double Postgres, double Broker)
+    {
+        public double Total => Consumer + Crawler + Postgres + Broker;
+    }
+
+    /// <summary>User plus system CPU seconds of a process (Linux), or 0 once it is gone.</summary>
+    static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>CPU seconds of every live process whose command name is <paramref name="comm"/>, by pid.</summary>
+    static Dictionary<int, double> CpuByCommand(string comm)
+    {
+        var byPid = new Dictionary<int, double>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                try
+                {
+                    if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() == comm)
+                    {
+                        byPid[pid] = CpuSeconds(pid);
+                    }
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+        return byPid;
+    }
+
+    /// <summary>CPU used since <paramref name="before"/> by processes alive at both ends (servers' long-lived processes).</summary>
+    static double Delta(Dictionary<int, double> before, Dictionary<int, double> after) =>
+        after.Sum(a => a.Value - before.GetValueOrDefault(a.Key));
 
     async Task<long> GenerateAsync(string file, CancellationToken ct)
     {
@@ -174,7 +227,8 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    async Task<(double Rate, double Mb, long ConsumerPeak, List<long> ConsumerSamples, long CrawlerPeak)> EndToEndAsync(string file, long bytes, CancellationToken ct)
+    async Task<(double Rate, double Mb, long ConsumerPeak, List<long> ConsumerSamples, long CrawlerPeak, CpuUse Cpu)> EndToEndAsync(
+        string file, long bytes, CancellationToken ct)
     {
         var journal = Path.Combine(o.WorkDirectory, $"journal-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo("dotnet",
@@ -185,6 +239,9 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
             RedirectStandardError = true,
         };
         var baseline = await MaxSightingIdAsync(ct);
+        var consumerCpu = o.ConsumerPid is { } cp ? CpuSeconds(cp) : 0;
+        var (postgresCpu, brokerCpu) = (CpuByCommand("postgres"), CpuByCommand("beam.smp"));
+        double crawlerCpu = 0;
         var sw = Stopwatch.StartNew();
         using var crawler = Process.Start(start)!;
         var output = crawler.StandardOutput.ReadToEndAsync(ct);
@@ -196,6 +253,7 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
         {
             await Task.Delay(250, ct);
             crawlerPeak = Math.Max(crawlerPeak, Rss(crawler.Id));
+            crawlerCpu = Math.Max(crawlerCpu, CpuSeconds(crawler.Id));
             if (o.ConsumerPid is { } pid)
             {
                 var rss = Rss(pid);
@@ -209,6 +267,8 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
             }
         }
         var seconds = sw.Elapsed.TotalSeconds;
+        var cpu = new CpuUse(seconds, o.ConsumerPid is { } c ? CpuSeconds(c) - consumerCpu : 0, crawlerCpu,
+            Delta(postgresCpu, CpuByCommand("postgres")), Delta(brokerCpu, CpuByCommand("beam.smp")));
         if (crawler.ExitCode != 0)
         {
             throw new InvalidOperationException($"provenance ingest failed ({crawler.ExitCode}):\n{await output}\n{await errors}");
@@ -227,7 +287,7 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
                 samples.Add(Rss(p));
             }
         }
-        return (o.Documents / seconds, bytes / 1e6 / seconds, consumerPeak, samples, crawlerPeak);
+        return (o.Documents / seconds, bytes / 1e6 / seconds, consumerPeak, samples, crawlerPeak, cpu);
     }
 
     async Task<long> CountAsync(CancellationToken ct) => await ScalarAsync("SELECT count(*) FROM sightings WHERE crawler = 'bench-crawler'", ct);
