@@ -91,9 +91,14 @@ internal static class DetectorCommands
     static Command Score()
     {
         var input = new Option<string>("--in") { Description = "JSONL with one {\"id\", \"text\"} per line.", Required = true };
-        var output = new Option<string>("--out") { Description = "JSONL of {\"id\", \"p_synthetic\", \"p_mixed\", \"class\"}; p_synthetic = P(not purely human).", Required = true };
+        var output = new Option<string>("--out")
+        {
+            Description = "JSONL of {\"id\", \"p_synthetic\", \"p_mixed\", \"class\", \"confidence\", \"segments_disagree\"}; p_synthetic = P(not purely human); "
+                + "class and confidence are the verdict the detector worker records (mixed also when confident segments disagree).",
+            Required = true,
+        };
         var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 256 };
-        var command = new Command("score", "Score documents from a JSONL file. Bad lines are reported with their line number and skipped.") { input, output, batch };
+        var command = new Command("score", "Score documents from a JSONL file as the detector worker does. Bad lines are reported with their line number and skipped.") { input, output, batch };
         command.SetAction((parse, ct) => Guard(async () =>
         {
             var path = parse.GetValue(input)!;

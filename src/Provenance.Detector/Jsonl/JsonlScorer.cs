@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Provenance.Detector.Scoring;
+using Provenance.Detector.Segments;
 
 namespace Provenance.Detector.Jsonl;
 
@@ -15,8 +16,10 @@ public sealed record JsonlScoreSummary(long Lines, long Scored, long Blank, IRea
 
 /// <summary>
 /// The `score --in DOCS.jsonl --out SCORES.jsonl` loop: streams lines {"id", "text"}, scores them in batches and
-/// writes {"id", "p_synthetic", "p_mixed", "class"} per good line, in input order. A bad line is reported with
-/// its number and reason and skipped; it never costs the good lines around it.
+/// writes {"id", "p_synthetic", "p_mixed", "class", "confidence", "segments_disagree"} per good line, in input order.
+/// The class and confidence come from <see cref="DocumentScorer"/>, the same decision (segment rule included) the
+/// worker records; p_synthetic and p_mixed are the whole document's. A bad line is reported with its number and
+/// reason and skipped; it never costs the good lines around it.
 /// </summary>
 public static class JsonlScorer
 {
@@ -28,7 +31,11 @@ public static class JsonlScorer
         return await ScoreAsync(input, output, detector, batchSize, onError, ct);
     }
 
-    public static async Task<JsonlScoreSummary> ScoreAsync(TextReader input, TextWriter output, ITextDetector detector,
+    public static Task<JsonlScoreSummary> ScoreAsync(TextReader input, TextWriter output, ITextDetector detector,
+        int batchSize = 256, Action<JsonlLineError>? onError = null, CancellationToken ct = default) =>
+        ScoreAsync(input, output, new DocumentScorer(detector), batchSize, onError, ct);
+
+    public static async Task<JsonlScoreSummary> ScoreAsync(TextReader input, TextWriter output, DocumentScorer scorer,
         int batchSize = 256, Action<JsonlLineError>? onError = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -44,7 +51,7 @@ public static class JsonlScorer
             {
                 return;
             }
-            var scores = detector.Score(texts, ct);
+            var scores = scorer.Score(texts, ct);
             for (var i = 0; i < scores.Count; i++)
             {
                 await output.WriteLineAsync(Format(ids[i], scores[i], buffer).AsMemory(), ct);
@@ -122,7 +129,7 @@ public static class JsonlScorer
         }
     }
 
-    static string Format(JsonElement id, TextScore score, ArrayBufferWriterStream buffer)
+    static string Format(JsonElement id, DocumentVerdict score, ArrayBufferWriterStream buffer)
     {
         buffer.Reset();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -133,6 +140,8 @@ public static class JsonlScorer
             writer.WriteNumber("p_synthetic", Math.Round(score.PSynthetic, 6));
             writer.WriteNumber("p_mixed", Math.Round(score.PMixed, 6));
             writer.WriteString("class", score.Class.ToLabel());
+            writer.WriteNumber("confidence", score.Confidence);
+            writer.WriteBoolean("segments_disagree", score.SegmentsDisagree);
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);

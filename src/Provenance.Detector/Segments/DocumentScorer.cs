@@ -29,9 +29,10 @@ public sealed record SegmentScore(
     [property: JsonPropertyName("reading")] SegmentReading Reading);
 
 /// <summary>
-/// A document's verdict with its evidence: what the registry stores next to a detector assertion.
-/// <see cref="PHuman"/>/<see cref="PSynthetic"/>/<see cref="PMixed"/> are the whole document's scores;
-/// <see cref="Class"/> is "mixed" also when confident segments disagree.
+/// A document's verdict with its evidence: what the registry stores next to a detector assertion, and what
+/// `provenance detector score` writes. <see cref="PHuman"/>/<see cref="PSynthetic"/>/<see cref="PMixed"/> are the
+/// whole document's scores; <see cref="Class"/> is "mixed" also when confident segments disagree, and
+/// <see cref="Confidence"/> is the confidence of the rule that chose the class (see <see cref="DocumentScorer"/>).
 /// </summary>
 public sealed record DocumentVerdict(
     [property: JsonPropertyName("model")] string Model,
@@ -39,21 +40,47 @@ public sealed record DocumentVerdict(
     [property: JsonPropertyName("p_synthetic")] float PSynthetic,
     [property: JsonPropertyName("p_mixed")] float PMixed,
     [property: JsonPropertyName("class")] DetectorClass Class,
+    [property: JsonPropertyName("confidence")] double Confidence,
     [property: JsonPropertyName("segments_disagree")] bool SegmentsDisagree,
     [property: JsonPropertyName("thresholds")] DetectorThresholds Thresholds,
     [property: JsonPropertyName("segments")] IReadOnlyList<SegmentScore> Segments)
 {
+    /// <summary>Decimals a confidence is stored with: finer digits are float noise, not evidence.</summary>
+    public const int ConfidenceDecimals = 6;
+
+    const double ConfidenceUnit = 1e-6;
+
     public string ToJson() => JsonSerializer.Serialize(this, VerdictJsonContext.Default.DocumentVerdict);
+
+    /// <summary>
+    /// True when this verdict says what an earlier one of the same model said: the same class with the same
+    /// confidence at the stored precision. Values a hair either side of a rounding boundary are stored one unit
+    /// apart, so one unit still counts as the same. The evidence's raw floats are not compared: they carry digits
+    /// below what any reader acts on, and an execution provider or thread count may change them.
+    /// </summary>
+    public bool Repeats(DetectorClass previousClass, double? previousConfidence) =>
+        previousClass == Class && previousConfidence is { } previous
+        && Math.Abs(previous - Confidence) <= ConfidenceUnit * 1.5;
 }
 
 /// <summary>
 /// Scores whole documents and their segments in one batched pass and applies the mixed-authorship rule: a
 /// document is mixed when some segments are confidently human and others confidently machine-written, even if
-/// the whole-document score averages that away.
+/// the whole-document score averages that away. The worker and `provenance detector score` both decide with it.
 /// </summary>
+/// <remarks>
+/// The confidence follows the rule that decided. From the whole document: P(human) for human, P(purely
+/// machine-written) = P(synthetic) - P(mixed) for synthetic, P(mixed) for mixed. From disagreeing segments: the
+/// claim is "segment A is human and segment B has machine text", so the confidence is the Fréchet lower bound of
+/// that conjunction for the most confident pair, max(0, P_A(human) + P_B(synthetic) - 1), which holds whatever the
+/// dependence between the two segments' errors; when the whole document is also called mixed, the larger of the
+/// two. With the shipped thresholds a segment-rule verdict has confidence of at least about 0.73.
+/// </remarks>
 public sealed class DocumentScorer(ITextDetector detector, SegmentOptions? options = null)
 {
     readonly SegmentOptions segmentOptions = options ?? new SegmentOptions();
+
+    public string ModelId => detector.ModelId;
 
     public DocumentVerdict Score(string document, CancellationToken ct = default) => Score([document], ct)[0];
 
@@ -88,11 +115,39 @@ public sealed class DocumentScorer(ITextDetector detector, SegmentOptions? optio
                 segments[s] = new SegmentScore(spans[d][s].Start, spans[d][s].End, score.PHuman, score.PSynthetic, score.PMixed,
                     Read(score.PSynthetic, thresholds));
             }
-            var disagree = segments.Any(s => s.Reading == SegmentReading.Human) && segments.Any(s => s.Reading == SegmentReading.Machine);
+            var (cls, confidence, disagree) = Decide(whole, segments);
             verdicts[d] = new DocumentVerdict(detector.ModelId, whole.PHuman, whole.PSynthetic, whole.PMixed,
-                disagree ? DetectorClass.Mixed : whole.Class, disagree, thresholds, segments);
+                cls, Math.Round(confidence, DocumentVerdict.ConfidenceDecimals), disagree, thresholds, segments);
         }
         return verdicts;
+    }
+
+    static (DetectorClass Class, double Confidence, bool SegmentsDisagree) Decide(TextScore whole, SegmentScore[] segments)
+    {
+        double bestHuman = -1, bestMachine = -1;
+        foreach (var segment in segments)
+        {
+            if (segment.Reading == SegmentReading.Human)
+            {
+                bestHuman = Math.Max(bestHuman, segment.PHuman);
+            }
+            else if (segment.Reading == SegmentReading.Machine)
+            {
+                bestMachine = Math.Max(bestMachine, segment.PSynthetic);
+            }
+        }
+        var wholeConfidence = whole.Class switch
+        {
+            DetectorClass.Human => whole.PHuman,
+            DetectorClass.Mixed => whole.PMixed,
+            _ => Math.Max(0, (double)whole.PSynthetic - whole.PMixed),
+        };
+        if (bestHuman < 0 || bestMachine < 0)
+        {
+            return (whole.Class, wholeConfidence, false);
+        }
+        var segmentConfidence = Math.Max(0, bestHuman + bestMachine - 1);
+        return (DetectorClass.Mixed, whole.Class == DetectorClass.Mixed ? Math.Max(segmentConfidence, wholeConfidence) : segmentConfidence, true);
     }
 
     static SegmentReading Read(float pSynthetic, DetectorThresholds thresholds) =>

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Provenance.Detector.Corpus;
 using Provenance.Detector.Jsonl;
 using Provenance.Detector.Scoring;
+using Provenance.Detector.Segments;
 using Provenance.Detector.Tests.Support;
 
 namespace Provenance.Detector.Tests.Jsonl;
@@ -39,7 +41,44 @@ public class JsonlScorerTests
         Assert.Equal("human", rows[0].GetProperty("class").GetString());
         Assert.Equal(7, rows[1].GetProperty("id").GetInt32());
         Assert.Equal("d", rows[2].GetProperty("id").GetString());
-        Assert.Equal(["id", "p_synthetic", "p_mixed", "class"], rows[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "p_synthetic", "p_mixed", "class", "confidence", "segments_disagree"], rows[0].EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task ADocumentWhoseConfidentSegmentsDisagreeIsMixedAsTheWorkerWouldRecordIt()
+    {
+        var paragraphs = $"{string.Join(' ', Enumerable.Repeat("honestly", 40))}\n\n{string.Join(' ', Enumerable.Repeat("delve", 40))}";
+        var input = JsonSerializer.Serialize(new { id = "m", text = paragraphs });
+        var output = new StringWriter();
+
+        await JsonlScorer.ScoreAsync(new StringReader(input), output, new KeywordDetector());
+
+        var row = JsonDocument.Parse(output.ToString()).RootElement;
+        var verdict = new DocumentScorer(new KeywordDetector()).Score(paragraphs);
+        Assert.Equal("mixed", row.GetProperty("class").GetString());
+        Assert.True(row.GetProperty("segments_disagree").GetBoolean());
+        Assert.Equal(verdict.Confidence, row.GetProperty("confidence").GetDouble());
+        Assert.Equal(Math.Round(verdict.PSynthetic, 6), row.GetProperty("p_synthetic").GetDouble());
+    }
+
+    [Fact]
+    public async Task TheScoreCommandAndTheWorkerGiveEveryDevDocumentTheSameClassAndConfidence()
+    {
+        var corpus = TestCorpus.Require("dev.jsonl");
+        var documents = CorpusReader.Read(Path.Combine(corpus, "dev.jsonl")).Take(600).ToArray();
+        var input = string.Join('\n', documents.Select(d => JsonSerializer.Serialize(new { id = d.Id, text = d.Text })));
+        var output = new StringWriter();
+        using var detector = TextDetector.Load();
+
+        await JsonlScorer.ScoreAsync(new StringReader(input), output, detector, batchSize: 100);
+
+        var rows = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        var verdicts = new DocumentScorer(detector).Score([.. documents.Select(d => d.Text)]);
+        Assert.Equal(documents.Length, rows.Length);
+        Assert.Equal(verdicts.Select(v => v.Class.ToLabel()), rows.Select(r => r.GetProperty("class").GetString()));
+        Assert.Equal(verdicts.Select(v => v.Confidence), rows.Select(r => r.GetProperty("confidence").GetDouble()));
+        // The segment rule must have decided some of them, or this would only compare whole-document classes.
+        Assert.Contains(verdicts, v => v.SegmentsDisagree && TextScore.FromProbabilities(v.PHuman, v.PMixed, v.Thresholds).Class != DetectorClass.Mixed);
     }
 
     [Fact]

@@ -27,6 +27,44 @@ public class DocumentScorerTests
     }
 
     [Fact]
+    public void AMixedVerdictFromDisagreeingSegmentsCarriesTheSegmentsConfidenceNotTheWholeDocumentsPMixed()
+    {
+        var scorer = new DocumentScorer(new KeywordDetector());
+
+        var verdict = scorer.Score($"{Paragraph("honestly")}\n\n{Paragraph("delve")}\n\n{Paragraph("plain")}");
+
+        Assert.Equal(DetectorClass.Mixed, verdict.Class);
+        Assert.Equal(0.05, verdict.PMixed, 5);
+        // The most confident human segment (P(human) 0.95) and machine segment (P(synthetic) 0.95): 0.95 + 0.95 - 1.
+        Assert.Equal(0.9, verdict.Confidence, 6);
+    }
+
+    [Fact]
+    public void AWholeDocumentVerdictCarriesTheProbabilityOfItsClass()
+    {
+        var scorer = new DocumentScorer(new KeywordDetector());
+
+        var human = scorer.Score(Paragraph("honestly"));
+        var synthetic = scorer.Score($"{Paragraph("delve")}\n\n{Paragraph("plain")}");
+
+        Assert.Equal(0.95, human.Confidence, 6);
+        Assert.Equal(DetectorClass.Synthetic, synthetic.Class);
+        Assert.Equal(synthetic.PSynthetic - synthetic.PMixed, synthetic.Confidence, 6);
+    }
+
+    [Fact]
+    public void AVerdictRepeatsAnEarlierOneWithTheSameClassAndConfidenceAtTheStoredPrecision()
+    {
+        var verdict = new DocumentScorer(new KeywordDetector()).Score(Paragraph("honestly"));
+
+        Assert.True(verdict.Repeats(DetectorClass.Human, 0.95));
+        Assert.True(verdict.Repeats(DetectorClass.Human, 0.950001));
+        Assert.False(verdict.Repeats(DetectorClass.Human, 0.95001));
+        Assert.False(verdict.Repeats(DetectorClass.Synthetic, 0.95));
+        Assert.False(verdict.Repeats(DetectorClass.Human, null));
+    }
+
+    [Fact]
     public void UncertainSegmentsDoNotMakeADocumentMixed()
     {
         var document = $"{Paragraph("delve")}\n\n{Paragraph("plain")}";
@@ -73,6 +111,7 @@ public class DocumentScorerTests
         var root = json.RootElement;
         Assert.Equal("keywords@1", root.GetProperty("model").GetString());
         Assert.Equal("mixed", root.GetProperty("class").GetString());
+        Assert.Equal(0.9, root.GetProperty("confidence").GetDouble(), 6);
         Assert.Equal(0.5, root.GetProperty("p_human").GetDouble(), 5);
         Assert.Equal(0.8, root.GetProperty("thresholds").GetProperty("segment_machine").GetDouble());
         var segment = root.GetProperty("segments")[1];
