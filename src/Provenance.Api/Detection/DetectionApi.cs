@@ -8,9 +8,14 @@ using Provenance.Domain.Generators;
 
 namespace Provenance.Api.Detection;
 
-/// <summary>What to (re)score: <c>unknown</c> documents, or those scored by older versions of <c>model</c>.</summary>
+/// <summary>What to (re)score: <c>unknown</c> documents, or those scored by other versions of <c>model</c>.</summary>
 /// <param name="Scope">unknown or rescore.</param>
-/// <param name="Model">For rescore: the current detector as name@version; documents scored by another version of it and not by it are rescored.</param>
+/// <param name="Model">
+/// For rescore: the detector the workers run, as name@version. Documents that another version of it (same name) has
+/// scored and it has not are sent to the workers. Workers always score with the model they run, so naming any other
+/// version rescores with theirs anyway: a worker warns when a rescore names a model it does not run, and records no
+/// new assertion where its own verdict on a document is unchanged.
+/// </param>
 public sealed record DetectionRequest(string? Scope, string? Model = null);
 
 public sealed record DetectionRequestResponse(string Scope, long Requested, int Messages);
@@ -21,7 +26,7 @@ internal static class DetectionApi
     {
         routes.MapPost("/v1/detection/requests", RequestDetection).WithName(nameof(RequestDetection)).WithTags("Detection")
             .RequirePermission(Permission.Assert)
-            .WithSummary("Ask the detector workers to classify every unknown document, or to rescore what older detector versions scored.")
+            .WithSummary("Ask the detector workers to classify every unknown document, or to rescore what versions other than the one they run (model) scored.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         return routes;
@@ -31,6 +36,7 @@ internal static class DetectionApi
         DetectionRequest request, DetectionRequester requester, DetectionQueries queries, ISendEndpointProvider sender, CancellationToken ct)
     {
         Func<long, Task<List<long>>> page;
+        string? rescoreFor = null;
         switch (request.Scope?.Trim().ToLowerInvariant())
         {
             case "unknown":
@@ -39,9 +45,10 @@ internal static class DetectionApi
             case "rescore":
                 if (!GeneratorName.TryParse(request.Model, out var model, out _) || model.Version.Length == 0)
                 {
-                    return Problems.Invalid("rescore needs model as name@version: the current detector, such as provenance-detector@1.0.0.", "invalid_model");
+                    return Problems.Invalid("rescore needs model as name@version: the detector the workers run, such as provenance-detector@1.0.0 (a worker logs it at start, and every verdict names it).", "invalid_model");
                 }
-                page = after => queries.ScoredByOlderVersionsAsync(model.ToString(), after, DetectionRequester.IdsPerMessage, ct);
+                rescoreFor = model.ToString();
+                page = after => queries.ScoredByOlderVersionsAsync(rescoreFor, after, DetectionRequester.IdsPerMessage, ct);
                 break;
             default:
                 return Problems.Invalid($"scope '{request.Scope}' is not one of: unknown, rescore.", "invalid_scope");
@@ -56,7 +63,7 @@ internal static class DetectionApi
         var messages = 0;
         for (var ids = await page(after); ids.Count > 0; ids = await page(after))
         {
-            await requester.RequestAsync(sender, ids, ct);
+            await (rescoreFor is null ? requester.RequestAsync(sender, ids, ct) : requester.RequestRescoreAsync(sender, ids, rescoreFor, ct));
             requested += ids.Count;
             messages++;
             after = ids[^1];

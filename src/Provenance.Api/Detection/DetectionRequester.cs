@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Provenance.Contracts.Detection;
+using Provenance.Data.Detection;
 using Provenance.Data.Registration;
 using Provenance.Domain.Assertions;
 using Provenance.Messaging;
@@ -37,7 +38,17 @@ public sealed class DetectionRequester(IOptions<DetectionOptions> options, IConf
     /// Requests classification of <paramref name="documentIds"/> through <paramref name="via"/>: a consumer's context
     /// (so the requests leave with its outbox, after its commit) or the request's send endpoint provider.
     /// </summary>
-    public async Task RequestAsync(ISendEndpointProvider via, IReadOnlyCollection<long> documentIds, CancellationToken ct)
+    public Task RequestAsync(ISendEndpointProvider via, IReadOnlyCollection<long> documentIds, CancellationToken ct) =>
+        SendAsync(via, documentIds, null, ct);
+
+    /// <summary>
+    /// Requests a rescore of <paramref name="documentIds"/>, selected for <paramref name="model"/> (name@version). The
+    /// messages name the model in a header, so a worker that runs another model warns instead of rescoring silently.
+    /// </summary>
+    public Task RequestRescoreAsync(ISendEndpointProvider via, IReadOnlyCollection<long> documentIds, string model, CancellationToken ct) =>
+        SendAsync(via, documentIds, model, ct);
+
+    async Task SendAsync(ISendEndpointProvider via, IReadOnlyCollection<long> documentIds, string? rescoreFor, CancellationToken ct)
     {
         if (!Enabled || documentIds.Count == 0)
         {
@@ -46,7 +57,15 @@ public sealed class DetectionRequester(IOptions<DetectionOptions> options, IConf
         var endpoint = await via.GetSendEndpoint(new Uri($"queue:{options.Value.Queue}"));
         foreach (var chunk in documentIds.Chunk(IdsPerMessage))
         {
-            await endpoint.Send(new ClassifyDocuments(Guid.NewGuid(), chunk), ct);
+            var message = new ClassifyDocuments(Guid.NewGuid(), chunk);
+            if (rescoreFor is null)
+            {
+                await endpoint.Send(message, ct);
+            }
+            else
+            {
+                await endpoint.Send(message, context => context.Headers.Set(RescoreRequest.ModelHeader, rescoreFor), ct);
+            }
         }
     }
 }

@@ -14,6 +14,8 @@ namespace Provenance.Worker.Detection;
 /// Scores the documents of a round of <see cref="ClassifyDocuments"/> requests and records each verdict as a detector
 /// assertion: evidence with the model, the three probabilities, the thresholds and the segment scores, never a fact.
 /// MassTransit gathers the requests (up to a count or a wait); the detector batches the texts by length.
+/// A verdict that says what this model's latest verdict on the document already says (same class, same confidence
+/// at the stored precision) is not recorded again, so redelivery and rescoring do not grow the history.
 /// </summary>
 public sealed partial class ClassifyDocumentsConsumer(
     DocumentScorer scorer, TextDetector detector, DetectionQueries queries, AssertionWriter assertions,
@@ -21,6 +23,7 @@ public sealed partial class ClassifyDocumentsConsumer(
 {
     public async Task Consume(ConsumeContext<Batch<ClassifyDocuments>> context)
     {
+        WarnAboutRescoresForOtherModels(context.Message);
         var ids = context.Message.SelectMany(m => m.Message.DocumentIds ?? []).Distinct().ToList();
         foreach (var chunk in ids.Chunk(options.Value.MaxDocumentsPerBatch))
         {
@@ -30,15 +33,34 @@ public sealed partial class ClassifyDocumentsConsumer(
                 continue;
             }
             var verdicts = scorer.Score([.. texts.Select(t => t.Text)], context.CancellationToken);
+            var previous = await queries.LatestVerdictsAsync([.. texts.Select(t => t.Id)], detector.ModelId, context.CancellationToken);
+            var changed = Enumerable.Range(0, texts.Count).Where(i => !(previous.TryGetValue(texts[i].Id, out var p)
+                && DetectorClassOf(p.Class) is { } previousClass && verdicts[i].Repeats(previousClass, p.Confidence))).ToList();
+            // SkipIfRepeated still guards against two workers recording the same verdict at once.
             var appended = await assertions.AppendAsync(
-                [.. texts.Select((t, i) => new NewAssertion(t.Id, AssertionKind.Detector, detector.ModelId, ClassOf(verdicts[i].Class),
-                    Confidence(verdicts[i]), EvidenceJson: verdicts[i].ToJson(), SkipIfRepeated: true))],
+                [.. changed.Select(i => new NewAssertion(texts[i].Id, AssertionKind.Detector, detector.ModelId, ClassOf(verdicts[i].Class),
+                    verdicts[i].Confidence, EvidenceJson: verdicts[i].ToJson(), SkipIfRepeated: true))],
                 context.CancellationToken);
             var current = appended.ToDictionary(a => a.DocumentId, a => a.CurrentClass);
-            LogScored(logger, texts.Count, appended.Count, detector.ModelId);
+            LogScored(logger, texts.Count, detector.ModelId, appended.Count, texts.Count - changed.Count);
             await context.Publish(new DocumentsClassified(detector.ModelId, [.. texts.Select((t, i) => new DocumentClassification(
                 t.Id, WireNames.Of(ClassOf(verdicts[i].Class)), verdicts[i].PHuman, verdicts[i].PSynthetic, verdicts[i].PMixed,
                 WireNames.Of(current.GetValueOrDefault(t.Id, ClassOf(verdicts[i].Class)))))]));
+        }
+    }
+
+    /// <summary>
+    /// A rescore selects documents that models other than the one it names have scored; a worker scores with its own
+    /// model whatever the request names. When the two differ the request was probably meant for other workers or
+    /// named the wrong version: say so, since the verdicts recorded will be this worker's model's.
+    /// </summary>
+    void WarnAboutRescoresForOtherModels(Batch<ClassifyDocuments> batch)
+    {
+        foreach (var group in batch.Select(m => (Model: m.Headers.Get<string>(RescoreRequest.ModelHeader), Documents: m.Message.DocumentIds?.Count ?? 0))
+                     .Where(r => !string.IsNullOrEmpty(r.Model) && !string.Equals(r.Model, detector.ModelId, StringComparison.Ordinal))
+                     .GroupBy(r => r.Model!))
+        {
+            LogRescoreForOtherModel(logger, group.Sum(r => r.Documents), group.Key, detector.ModelId);
         }
     }
 
@@ -49,16 +71,22 @@ public sealed partial class ClassifyDocumentsConsumer(
         _ => ProvenanceClass.Synthetic,
     };
 
-    /// <summary>The probability of the class the verdict chose.</summary>
-    static double Confidence(DocumentVerdict v) => Math.Round(v.Class switch
+    static DetectorClass? DetectorClassOf(ProvenanceClass c) => c switch
     {
-        DetectorClass.Human => v.PHuman,
-        DetectorClass.Mixed => v.PMixed,
-        _ => v.PSynthetic - v.PMixed,
-    }, 6);
+        ProvenanceClass.Human => DetectorClass.Human,
+        ProvenanceClass.Synthetic => DetectorClass.Synthetic,
+        ProvenanceClass.Mixed => DetectorClass.Mixed,
+        _ => null,
+    };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Scored {Documents} documents with {Model}; {Recorded} new verdicts recorded")]
-    static partial void LogScored(ILogger logger, int documents, int recorded, string model);
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Scored {Documents} documents with {Model}: {Recorded} new verdicts recorded, {Unchanged} unchanged since its last verdict")]
+    static partial void LogScored(ILogger logger, int documents, string model, int recorded, int unchanged);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "A rescore for {RequestedModel} sent {Documents} documents to this worker, which runs {Model}: they are scored with {Model}, "
+            + "and those whose {Model} verdict is unchanged get no new assertion. A rescore should name the model the workers run.")]
+    static partial void LogRescoreForOtherModel(ILogger logger, int documents, string requestedModel, string model);
 }
 
 /// <summary>Queue, batching and retries of <see cref="ClassifyDocumentsConsumer"/>.</summary>

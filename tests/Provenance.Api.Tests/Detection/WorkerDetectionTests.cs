@@ -85,6 +85,49 @@ public sealed class WorkerDetectionTests(DetectionRegistryFixture registry) : IC
     }
 
     [Fact]
+    public async Task ARescoreNamingAModelTheWorkersDoNotRunIsLoggedAndRecordsNoVerdictThatRepeatsTheLastOne()
+    {
+        var writer = registry.GetService<RegistrationWriter>();
+        var results = await writer.RegisterAsync([new DocumentSubmission(Prose(5)), new DocumentSubmission(Prose(6))], "backfill", CancellationToken.None);
+        var (scored, noisy) = (results[0].Id!.Value, results[1].Id!.Value);
+        var curator = registry.Client("curator");
+        await curator.PostAsJsonAsync("/v1/detection/requests", new { scope = "unknown" });
+        await WaitForDetectorAsync(scored);
+        var verdict = (await WaitForDetectorAsync(noisy)).Assertions.Single(a => a.Kind == "detector");
+        // The same verdict again, with evidence that differs only in float digits, as a rescore in another batch
+        // composition or on another execution provider could produce it.
+        var evidence = System.Text.Json.Nodes.JsonNode.Parse(verdict.Evidence!.Value.GetRawText())!.AsObject();
+        evidence["p_human"] = evidence["p_human"]!.GetValue<double>() * (1 + 1e-5) + 1e-12;
+        await registry.GetService<AssertionWriter>().AppendAsync([new NewAssertion(noisy, AssertionKind.Detector, verdict.AssertedBy,
+            Enum.Parse<ProvenanceClass>(verdict.Class, ignoreCase: true), verdict.Confidence, EvidenceJson: evidence.ToJsonString(), SkipIfRepeated: true)],
+            CancellationToken.None);
+        const string other = "provenance-detector@99.0.0";
+
+        var rescore = await curator.PostAsJsonAsync("/v1/detection/requests", new { scope = "rescore", model = other });
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, rescore.StatusCode);
+        var log = await WaitForWorkerLogAsync(text => text.IndexOf($"A rescore for {other}", StringComparison.Ordinal) is var at and >= 0
+            && text.IndexOf("Scored ", at, StringComparison.Ordinal) >= 0);
+        Assert.Contains($"which runs {verdict.AssertedBy}", log);
+        Assert.Single((await curator.GetJsonAsync<DocumentResponse>($"/v1/documents/{scored}")).Assertions, a => a.Kind == "detector");
+        Assert.Equal(2, (await curator.GetJsonAsync<DocumentResponse>($"/v1/documents/{noisy}")).Assertions.Count(a => a.Kind == "detector"));
+    }
+
+    async Task<string> WaitForWorkerLogAsync(Func<string, bool> condition)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var text = registry.WorkerLog.Text;
+            if (condition(text))
+            {
+                return text;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"the worker did not log what was expected within 30 s. Worker log:\n{registry.WorkerLog.Text}");
+    }
+
+    [Fact]
     public async Task DetectionRequestsAreValidated()
     {
         var curator = registry.Client("curator");
