@@ -149,12 +149,11 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
             var baseIds = baseDocuments.Select(d => d.Id).ToHashSet();
 
             var selector = new MixSelector(spec, baseDocuments, baseSignatures);
-            var shortfalls = selector.BaseShortfalls(Name);
-            if (shortfalls.Count > 0)
+            if (!selector.BaseFits)
             {
+                var shortfalls = selector.BaseShortfalls(Name, (await PoolAsync(conn, spec, baseVersion!.Id, ct)).Supply);
                 return Refuse(AssemblyRefused.Infeasible,
-                    $"No documents added to base {baseVersion!.Ref} can meet the spec. " + string.Join(" ", shortfalls.Select(s => s.Explanation)),
-                    shortfalls);
+                    $"No documents added to base {baseVersion.Ref} can meet the spec. " + MixShortfall.Describe(shortfalls), shortfalls);
             }
             var read = await RunPassAsync(snapshot, spec, selector, baseIds, ct);
             if (selector.BetterAllocation() is { } allocation)
@@ -165,7 +164,8 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
             var outcome = selector.Finish(Name);
             if (!outcome.Met)
             {
-                outcome = selector.Finish(Name, await PoolAsync(conn, spec, ct));
+                var (pool, supply) = await PoolAsync(conn, spec, baseVersion?.Id, ct);
+                outcome = selector.Finish(Name, pool, supply);
                 return Refuse(AssemblyRefused.Infeasible, Explain(spec, selector, outcome.Shortfalls), outcome.Shortfalls);
             }
             var (domains, withoutDomain) = await counts;
@@ -192,7 +192,7 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
     static string Explain(MixSpec spec, MixSelector selector, IReadOnlyList<MixShortfall> shortfalls) =>
         string.Create(CultureInfo.InvariantCulture,
             $"{spec.Target:N0} {spec.UnitName} were asked for and only {selector.Weight:N0} fit the spec's constraints ")
-        + string.Create(CultureInfo.InvariantCulture, $"({Math.Max(0, spec.Target - selector.Weight):N0} missing). ") + string.Join(" ", shortfalls.Select(s => s.Explanation));
+        + string.Create(CultureInfo.InvariantCulture, $"({Math.Max(0, spec.Target - selector.Weight):N0} missing). ") + MixShortfall.Describe(shortfalls);
 
     /// <summary>Offers candidates to <paramref name="selector"/> in the order of their sample keys across all classes.</summary>
     async Task<long> RunPassAsync(string snapshot, MixSpec spec, MixSelector selector, IReadOnlySet<long> baseIds, CancellationToken ct)
@@ -251,26 +251,47 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
         return read;
     }
 
-    /// <summary>How many documents of each class the spec's filters admit; only counted to explain a refusal.</summary>
-    static async Task<Dictionary<ProvenanceClass, long>> PoolAsync(NpgsqlConnection conn, MixSpec spec, CancellationToken ct)
+    /// <summary>
+    /// How many documents of each class the spec's filters admit (the base's included), and what of that could be added
+    /// to the base, in the spec's unit; only counted to explain a refusal. Documents only a detector's assertion
+    /// classifies count as unknown here and are not counted on: their scores decide what they count as.
+    /// </summary>
+    static async Task<(Dictionary<ProvenanceClass, long> Counts, MixSupply Supply)> PoolAsync(NpgsqlConnection conn, MixSpec spec, long? baseId, CancellationToken ct)
     {
         var classes = spec.Filters.Classes.Append(ProvenanceClass.Unknown).Where(c => c != ProvenanceClass.Unknown || spec.Unknown.Admit).ToArray();
         await using var cmd = new NpgsqlCommand($"""
-            SELECT CASE WHEN d.decided_by = 'detector' THEN 'unknown' ELSE d.class END, count(*) FROM documents d
+            SELECT CASE WHEN d.decided_by = 'detector' THEN 'unknown' ELSE d.class END, d.generator_id, count(*),
+                   count(*) FILTER (WHERE b.document_id IS NULL), COALESCE(sum(d.token_count) FILTER (WHERE b.document_id IS NULL), 0)
+              FROM documents d
+              LEFT JOIN dataset_version_documents b ON b.version_id = @base_version AND b.document_id = d.id
              WHERE d.class = ANY(@classes){CandidateStream.FilterSql(spec, modelWritten: false)}
                AND (d.class IN ('human', 'unknown') OR @max_depth IS NULL OR d.depth <= @max_depth)
                {(spec.Unknown.Admit ? "" : "AND d.decided_by IS DISTINCT FROM 'detector'")}
-             GROUP BY 1
+             GROUP BY 1, 2
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter<ProvenanceClass[]>("classes", classes));
+        cmd.Parameters.Add(new NpgsqlParameter("base_version", NpgsqlDbType.Bigint) { Value = (object?)baseId ?? DBNull.Value });
         CandidateStream.AddFilterParameters(cmd, spec);
-        var pool = new Dictionary<ProvenanceClass, long>();
+        var counts = new Dictionary<ProvenanceClass, long>();
+        long human = 0;
+        var modelWritten = new Dictionary<(ProvenanceClass Class, int Generator), long>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            pool[reader.GetFieldValue<ProvenanceClass>(0)] = reader.GetInt64(1);
+            var cls = reader.GetFieldValue<ProvenanceClass>(0);
+            counts[cls] = counts.GetValueOrDefault(cls) + reader.GetInt64(2);
+            var addable = spec.Unit == MixUnit.Documents ? reader.GetInt64(3) : reader.GetInt64(4);
+            if (cls == ProvenanceClass.Human)
+            {
+                human += addable;
+            }
+            else if (cls is ProvenanceClass.Synthetic or ProvenanceClass.Mixed)
+            {
+                var key = (cls, reader.IsDBNull(1) ? MixSelector.Unattributed : reader.GetInt32(1));
+                modelWritten[key] = modelWritten.GetValueOrDefault(key) + addable;
+            }
         }
-        return pool;
+        return (counts, new MixSupply(human, modelWritten));
     }
 
     static async Task<BaseVersion?> ResolveBaseAsync(NpgsqlConnection conn, string baseRef, CancellationToken ct)

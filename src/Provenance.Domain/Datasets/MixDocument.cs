@@ -67,5 +67,26 @@ public enum SkipReason
 /// <param name="Needed">What the constraint needs, in the spec's unit.</param>
 /// <param name="Available">What the registry could give towards it.</param>
 /// <param name="Missing">Needed minus available.</param>
-/// <param name="Explanation">Sentences that say what failed and what would make the spec feasible.</param>
-public sealed record MixShortfall(string Constraint, long Needed, long Available, long Missing, string Explanation);
+/// <param name="Problem">Sentences that say what failed.</param>
+/// <param name="Suggestions">What would make the spec feasible, each checked against what the registry holds (<see cref="MixAdvisor"/>).</param>
+public sealed record MixShortfall(string Constraint, long Needed, long Available, long Missing, string Problem, IReadOnlyList<MixSuggestion> Suggestions)
+{
+    public MixShortfall(string constraint, long needed, long available, long missing, string problem)
+        : this(constraint, needed, available, missing, problem, [])
+    {
+    }
+
+    /// <summary>What failed and what would make the spec feasible.</summary>
+    public string Explanation => Suggestions.Count == 0 ? Problem : $"{Problem} {MixSuggestion.Sentences(Suggestions)}";
+
+    /// <summary>
+    /// Several shortfalls as one text: what failed, then what would work, each suggestion once (a change that fixes the
+    /// whole spec can be the advice for more than one shortfall).
+    /// </summary>
+    public static string Describe(IEnumerable<MixShortfall> shortfalls)
+    {
+        var list = shortfalls.ToList();
+        var suggestions = MixSuggestion.Sentences(list.SelectMany(s => s.Suggestions).DistinctBy(s => s.Text));
+        return string.Join(" ", list.Select(s => s.Problem).Append(suggestions).Where(t => t.Length > 0));
+    }
+}

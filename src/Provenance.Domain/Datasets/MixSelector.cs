@@ -241,31 +241,44 @@ public sealed class MixSelector
     /// <summary>How many candidates were skipped for <paramref name="reason"/>.</summary>
     public long SkippedFor(SkipReason reason) => _skipped.GetValueOrDefault(reason).Count;
 
+    /// <summary>What the base holds, in the spec's unit.</summary>
+    public MixComposition BaseComposition => new(_baseWeight, _baseHuman, _baseNonHuman, _baseSynthetic, _baseByGenerator);
+
+    /// <summary>True when the base alone stays within every limit of the spec; otherwise see <see cref="BaseShortfalls"/>.</summary>
+    public bool BaseFits => _baseWeight <= Target && _baseNonHuman <= NonHumanLimit && _baseSynthetic <= SyntheticLimit
+        && (GeneratorLimit is not { } cap || _baseByGenerator.Values.All(w => w <= cap));
+
     /// <summary>
     /// Constraints the base alone already breaks at this target: nothing added can repair them, so there is no point
     /// reading candidates.
     /// </summary>
-    public IReadOnlyList<MixShortfall> BaseShortfalls(Func<int, string> generatorName)
+    /// <param name="supply">What the registry could add to the base; the advice counts on no more than that.</param>
+    public IReadOnlyList<MixShortfall> BaseShortfalls(Func<int, string> generatorName, MixSupply supply)
     {
         var unit = _spec.UnitName;
         var list = new List<MixShortfall>();
+        if (BaseFits)
+        {
+            return list;
+        }
+        var advice = new MixAdvisor(_spec, BaseComposition, supply).ForBase();
         if (_baseWeight > Target)
         {
             list.Add(new MixShortfall("target", _baseWeight, Target, _baseWeight - Target,
-                $"The base already holds {N(_baseWeight)} {unit} and a version keeps every document of its base, so the target must be at least {N(_baseWeight)} {unit}, not {N(Target)}."));
+                $"The base already holds {N(_baseWeight)} {unit} and a version keeps every document of its base, so the target must be at least {N(_baseWeight)} {unit}, not {N(Target)}.",
+                advice));
         }
         if (_baseNonHuman > NonHumanLimit)
         {
-            var minTarget = _spec.MinHumanShare < 1 ? (long)decimal.Ceiling(_baseNonHuman / (1 - _spec.MinHumanShare)) : (long?)null;
             list.Add(new MixShortfall("minHumanShare", Target - NonHumanLimit, Target - _baseNonHuman, _baseNonHuman - NonHumanLimit,
-                $"The base holds {N(_baseNonHuman)} {unit} that are not human, but with minHumanShare {S(_spec.MinHumanShare)} a version of {N(Target)} may hold at most {N(NonHumanLimit)}. "
-                + (minTarget is { } t ? $"Raise the target to at least {N(t)} so that added human documents restore the share, or lower minHumanShare to {S(1 - (decimal)_baseNonHuman / Target)} or less." : "Lower minHumanShare below 1.")));
+                $"The base holds {N(_baseNonHuman)} {unit} that are not human, but with minHumanShare {S(_spec.MinHumanShare)} a version of {N(Target)} may hold at most {N(NonHumanLimit)}.",
+                advice));
         }
         if (_baseSynthetic > SyntheticLimit)
         {
             list.Add(new MixShortfall("maxSyntheticShare", _baseSynthetic, SyntheticLimit, _baseSynthetic - SyntheticLimit,
-                $"The base holds {N(_baseSynthetic)} synthetic {unit}, above maxSyntheticShare {S(_spec.MaxSyntheticShare)} of {N(Target)} ({N(SyntheticLimit)}). "
-                + (_spec.MaxSyntheticShare > 0 ? $"Raise the target to at least {N((long)decimal.Ceiling(_baseSynthetic / _spec.MaxSyntheticShare))} or raise maxSyntheticShare to {S((decimal)_baseSynthetic / Target, up: true)}." : "Raise maxSyntheticShare above 0.")));
+                $"The base holds {N(_baseSynthetic)} synthetic {unit}, above maxSyntheticShare {S(_spec.MaxSyntheticShare)} of {N(Target)} ({N(SyntheticLimit)}).",
+                advice));
         }
         if (GeneratorLimit is { } cap)
         {
@@ -274,8 +287,8 @@ public sealed class MixSelector
             {
                 var worst = over[0].Value;
                 list.Add(new MixShortfall("maxGeneratorShare", worst, cap, worst - cap,
-                    $"In the base, {string.Join(", ", over.Take(5).Select(g => $"{generatorName(g.Key)} wrote {N(g.Value)} {unit}"))}, above maxGeneratorShare {S(_spec.MaxGeneratorShare!.Value)} of {N(Target)} ({N(cap)}). "
-                    + $"Raise the target to at least {N((long)decimal.Ceiling(worst / _spec.MaxGeneratorShare!.Value))} or raise maxGeneratorShare to {S((decimal)worst / Target, up: true)}."));
+                    $"In the base, {string.Join(", ", over.Take(5).Select(g => $"{generatorName(g.Key)} wrote {N(g.Value)} {unit}"))}, above maxGeneratorShare {S(_spec.MaxGeneratorShare!.Value)} of {N(Target)} ({N(cap)}).",
+                    advice));
             }
         }
         return list;
@@ -284,7 +297,9 @@ public sealed class MixSelector
     /// <summary>The version, or when the candidates ran out first, what is missing and why.</summary>
     /// <param name="pool">Documents in the registry that match the spec's filters, by class, when the caller counted
     /// them; readers stop reading a class once it has no room left, so what was considered can be fewer.</param>
-    public MixOutcome Finish(Func<int, string> generatorName, IReadOnlyDictionary<ProvenanceClass, long>? pool = null)
+    /// <param name="supply">What of those could be added to the base, when the caller counted it; the advice counts on
+    /// model-written documents as far as either this or the candidates read show them.</param>
+    public MixOutcome Finish(Func<int, string> generatorName, IReadOnlyDictionary<ProvenanceClass, long>? pool = null, MixSupply? supply = null)
     {
         if (Done)
         {
@@ -293,32 +308,41 @@ public sealed class MixSelector
         var unit = _spec.UnitName;
         var missing = Target - _weight;
         var list = new List<MixShortfall>();
+        // Every human candidate was offered (they are taken while the target is not reached), so the supply of human
+        // text is what was taken; model-written candidates count as far as they were read or counted.
+        var modelWritten = new Dictionary<(ProvenanceClass Class, int Generator), long>(_eligibleModelWritten);
+        foreach (var (key, weight) in supply?.ModelWritten ?? new Dictionary<(ProvenanceClass, int), long>())
+        {
+            modelWritten[key] = Math.Max(weight, modelWritten.GetValueOrDefault(key));
+        }
+        var advisor = new MixAdvisor(_spec, BaseComposition, new MixSupply(_human - _baseHuman, modelWritten));
+        var advice = advisor.ForShortfall(_weight);
         var humanNeeded = Target - NonHumanLimit;
         if (_human < humanNeeded)
         {
-            var maxTarget = _spec.MinHumanShare > 0 ? (long)decimal.Floor(_human / _spec.MinHumanShare) : Target;
             var floorFull = SkippedFor(SkipReason.HumanFloor) > 0
                 ? $" Model-written {unit} cannot make up the difference: they already fill the {S(1 - _spec.MinHumanShare)} the floor leaves them "
                   + $"({N(SkippedFor(SkipReason.HumanFloor))} more were left out)."
                 : "";
             list.Add(new MixShortfall("minHumanShare", humanNeeded, _human, humanNeeded - _human,
                 $"minHumanShare {S(_spec.MinHumanShare)} needs at least {N(humanNeeded)} human {unit} in a version of {N(Target)}: the base holds {N(_baseHuman)} and "
-                + $"{N(_human - _baseHuman)} more match the filters, so {N(humanNeeded - _human)} human {unit} are missing.{floorFull} "
-                + $"Register or admit more human text (widen the filters{(_spec.Unknown.Admit ? "" : ", or admit unknown documents on detector scores")}), lower minHumanShare "
-                + $"(the human {unit} available are {S((decimal)_human / Target)} of the target), or lower the target to {N(maxTarget)} or less."));
+                + $"{N(_human - _baseHuman)} more match the filters, so {N(humanNeeded - _human)} human {unit} are missing.{floorFull}",
+                advice));
         }
         if (SkippedFor(SkipReason.SyntheticCap) > 0)
         {
             list.Add(new MixShortfall("maxSyntheticShare", Target - SyntheticLimit, _weight - _synthetic, Target - SyntheticLimit - (_weight - _synthetic),
                 $"maxSyntheticShare {S(_spec.MaxSyntheticShare)} allows {N(SyntheticLimit)} synthetic {unit} in {N(Target)} and they are taken ({N(SkippedFor(SkipReason.SyntheticCap))} more were over the cap); "
-                + $"the {N(missing)} missing {unit} would have to be human or mixed, and no more match the filters."));
+                + $"the {N(missing)} missing {unit} would have to be human or mixed, and no more match the filters.",
+                advisor.ForSyntheticCap()));
         }
         if (SkippedFor(SkipReason.GeneratorCap) > 0 && GeneratorLimit is { } cap)
         {
             var capped = _cappedGenerators.OrderByDescending(g => g.Value).ThenBy(g => g.Key).Take(5).Select(g => generatorName(g.Key));
             list.Add(new MixShortfall("maxGeneratorShare", Target, _weight, missing,
                 $"maxGeneratorShare {S(_spec.MaxGeneratorShare!.Value)} allows {N(cap)} {unit} per generator; {N(SkippedFor(SkipReason.GeneratorCap))} documents were left out because "
-                + $"their generator was at its cap ({string.Join(", ", capped)}). Raise maxGeneratorShare or add documents from other generators."));
+                + $"their generator was at its cap ({string.Join(", ", capped)}).",
+                advisor.ForGeneratorCap()));
         }
         if (SkippedFor(SkipReason.Unanchored) > 0)
         {
@@ -343,7 +367,8 @@ public sealed class MixSelector
             : $"{(counts.Length == 0 ? "no" : counts)} documents in the registry{(_baseCount > 0 ? " (the base's included)" : "")} match the filters "
               + "(the classes, languages, licences, source domains, first-seen window and depth the spec allows)";
         list.Add(new MixShortfall("filters", Target - _baseWeight, _weight - _baseWeight, missing,
-            $"{found}; the version needed {N(Target - _baseWeight)} {(_baseCount > 0 ? "more " : "")}{unit} and could take {N(_weight - _baseWeight)}."));
+            $"{found}; the version needed {N(Target - _baseWeight)} {(_baseCount > 0 ? "more " : "")}{unit} and could take {N(_weight - _baseWeight)}.",
+            _human < humanNeeded ? [] : advice));
         return new MixOutcome(false, _documents, _baseCount, list);
     }
 
@@ -370,9 +395,5 @@ public sealed class MixSelector
 
     static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
-    static string S(decimal share, bool up = false)
-    {
-        var rounded = up ? decimal.Ceiling(share * 1000) / 1000 : decimal.Floor(share * 1000) / 1000;
-        return rounded.ToString("0.###", CultureInfo.InvariantCulture);
-    }
+    static string S(decimal share) => (decimal.Floor(share * 1000) / 1000).ToString("0.###", CultureInfo.InvariantCulture);
 }

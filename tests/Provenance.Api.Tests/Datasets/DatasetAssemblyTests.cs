@@ -93,18 +93,58 @@ public class DatasetAssemblyTests(RegistryFixture registry) : IClassFixture<Regi
     }
 
     [Fact]
-    public async Task ABaseThatAlreadyBreaksTheNewSpecIsRefusedWithTheTargetThatWouldWork()
+    public async Task ABaseThatAlreadyBreaksTheNewSpecIsRefusedWithChangesThatWork()
     {
         var domain = DatasetRequests.NewDomain();
         await _crawler.RegisterAsync(domain, "human", 14);
         await _crawler.RegisterAsync(domain, "synthetic", 6, "w@1");
         var v1 = await _trainer.AssembleAsync(DatasetRequests.Spec("strict", domain, 20, minHuman: 0.7));
+        var spec = DatasetRequests.Spec("strict", domain, 20, minHuman: 0.9, baseRef: v1.Ref);
 
-        var response = await _trainer.PostAsJsonAsync("/v1/datasets", DatasetRequests.Spec("strict", domain, 20, minHuman: 0.9, baseRef: v1.Ref));
+        var response = await _trainer.PostAsJsonAsync("/v1/datasets", spec);
+        var relaxed = await _trainer.AssembleAsync(spec with { MinHumanShare = 0.7 });
 
         var problem = await response.ProblemAsync(HttpStatusCode.UnprocessableEntity, "infeasible_mix");
-        Assert.Contains("The base holds 6 documents that are not human", problem.GetProperty("detail").GetString());
-        Assert.Contains("Raise the target to at least 60", problem.GetProperty("detail").GetString());
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.Contains("The base holds 6 documents that are not human", detail);
+        Assert.Contains("Lower minHumanShare to 0.7 or less and raise maxSyntheticShare to 0.3 or more", detail);
+        // A target of 60 would restore the share only with 40 human documents added, and the registry has no more.
+        Assert.DoesNotContain("Raise the target", detail);
+        Assert.Contains("register or admit 40 more human documents that match the filters and raise the target to 60", detail);
+        Assert.Equal(20, relaxed.Documents);
+    }
+
+    [Fact]
+    public async Task EveryChangeARefusalOnABaseSuggestsIsOneTheRegistryCanMeet()
+    {
+        // The demo: 70 human and 70 synthetic documents match the filters, and the base holds 35 of each.
+        var domain = DatasetRequests.NewDomain();
+        await _crawler.RegisterAsync(domain, "human", 35, licence: "CC-BY-4.0");
+        await _crawler.RegisterAsync(domain, "synthetic", 35, "w@1", licence: "CC-BY-4.0");
+        DatasetSpec Licensed(DatasetSpec spec) => spec with { Filters = spec.Filters! with { Licences = ["CC-BY-4.0"] } };
+        var v1 = await _trainer.AssembleAsync(Licensed(DatasetRequests.Spec("web-demo", domain, 70, minHuman: 0.5)));
+        await _crawler.RegisterAsync(domain, "human", 35, licence: "CC-BY-4.0");
+        await _crawler.RegisterAsync(domain, "synthetic", 35, "w@1", licence: "CC-BY-4.0");
+        var spec = Licensed(DatasetRequests.Spec("web-demo", domain, 100, minHuman: 0.95, baseRef: v1.Ref, seed: 3));
+
+        var refused = await _trainer.PostAsJsonAsync("/v1/datasets", spec);
+        var larger = await _trainer.PostAsJsonAsync("/v1/datasets", spec with { Target = new DatasetTarget(Documents: 700) });
+        var relaxed = await _trainer.AssembleAsync(spec with { MinHumanShare = 0.65 });
+
+        var problem = await refused.ProblemAsync(HttpStatusCode.UnprocessableEntity, "infeasible_mix");
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.Equal(["minHumanShare", "maxSyntheticShare"], problem.GetProperty("shortfalls").EnumerateArray().Select(f => f.GetProperty("constraint").GetString()));
+        Assert.Contains("Lower minHumanShare to 0.65 or less and raise maxSyntheticShare to 0.35 or more", detail);
+        Assert.Contains("register or admit 595 more human documents that match the filters and raise the target to 700", detail);
+        Assert.DoesNotContain("Raise the target to at least 700", detail);
+        Assert.All(problem.GetProperty("shortfalls").EnumerateArray(), f => Assert.Contains("Lower minHumanShare to 0.65 or less", f.GetProperty("explanation").GetString()));
+        var largerDetail = (await larger.ProblemAsync(HttpStatusCode.UnprocessableEntity, "infeasible_mix")).GetProperty("detail").GetString();
+        Assert.Contains("Register or admit 595 more human documents that match the filters", largerDetail);
+        Assert.Contains("No smaller target works: on this base these shares need a version of at least 700 documents.", largerDetail);
+        Assert.DoesNotContain("lower the target", largerDetail, StringComparison.OrdinalIgnoreCase);
+        var docs = await _trainer.DocumentsAsync(relaxed.Ref);
+        Assert.Equal(100, docs.Count);
+        Assert.True(docs.Share("human") >= 0.65);
     }
 
     public static TheoryData<string, string> BadSpecs() => new()

@@ -39,7 +39,7 @@ public class MixSelectorPropertyTests
         from tokens in Gen.Choose(1, 40)
         select new Doc(key, cls, generator, depth, tokens);
 
-    static Gen<Scenario> Scenarios(bool tokens, int maxCandidates) =>
+    internal static Gen<Scenario> Scenarios(bool tokens, int maxCandidates) =>
         from baseCount in Gen.Choose(0, 5)
         from baseDocs in Gen.CollectToArray(Enumerable.Range(0, baseCount), i => Docs(i, inBase: true))
         from candidateCount in Gen.Choose(0, maxCandidates)
@@ -58,13 +58,13 @@ public class MixSelectorPropertyTests
             MinHumanShare: minHuman, MaxSyntheticShare: maxSynthetic, MaxDepth: maxDepth, MaxGeneratorShare: maxGenerator, Classes: classes));
 
     /// <summary>What the assembler does with a spec: refuse on the base, one pass, and a second pass with a better allocation.</summary>
-    static MixOutcome Assemble(MixSpec spec, Scenario s)
+    internal static MixOutcome Assemble(MixSpec spec, Scenario s)
     {
         var baseDocs = s.Base.Select(d => d.ToDocument()).ToList();
         var selector = new MixSelector(spec, baseDocs);
-        if (selector.BaseShortfalls(g => $"g{g}").Count > 0)
+        if (!selector.BaseFits)
         {
-            return new MixOutcome(false, [], baseDocs.Count, selector.BaseShortfalls(g => $"g{g}"));
+            return new MixOutcome(false, [], baseDocs.Count, selector.BaseShortfalls(g => $"g{g}", Supply(spec, s)));
         }
         Run(selector, s);
         if (selector.BetterAllocation() is { } allocation)
@@ -73,6 +73,17 @@ public class MixSelectorPropertyTests
             Run(selector, s);
         }
         return selector.Finish(g => $"g{g}");
+    }
+
+    /// <summary>What the assembler counts in the registry for a refusal: candidates outside the base that the filters admit.</summary>
+    internal static MixSupply Supply(MixSpec spec, Scenario s)
+    {
+        var baseKeys = s.Base.Select(d => d.Key).ToHashSet();
+        var added = s.Candidates.Where(c => !baseKeys.Contains(c.Key)).Select(c => c.ToDocument()).Where(d => spec.Filters.Allows(d.CountedAs)).ToList();
+        return new MixSupply(added.Where(d => d.CountedAs == ProvenanceClass.Human).Sum(d => spec.WeightOf(d.Tokens)),
+            added.Where(d => d.IsModelWritten && (spec.MaxDepth is not { } max || d.Depth <= max))
+                .GroupBy(d => (d.CountedAs, d.GeneratorId ?? MixSelector.Unattributed))
+                .ToDictionary(g => g.Key, g => g.Sum(d => spec.WeightOf(d.Tokens))));
     }
 
     static void Run(MixSelector selector, Scenario s)
