@@ -45,7 +45,11 @@ public sealed class AssembleAndExportTests(RegistryFixture registry) : IClassFix
         Assert.True(assembled.Exit == 0, assembled.Err);
         Assert.Contains("created cli-mix@1", assembled.Out);
         Assert.Contains("human share", assembled.Out);
-        Assert.Contains("75.0% (floor 75.0%)", assembled.Out);
+        // Which of the 10 human and 4 synthetic documents fill the 12 places depends on their sample keys, which are
+        // new each run; the share is at the floor or above it.
+        var share = System.Text.RegularExpressions.Regex.Match(assembled.Out, @"(\d+\.\d)% \(floor 75\.0%\)");
+        Assert.True(share.Success, assembled.Out);
+        Assert.InRange(double.Parse(share.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 75.0, 100.0);
         var version = JsonDocument.Parse(shown.Out).RootElement;
         Assert.Equal(12, version.GetProperty("documents").GetInt64());
         Assert.True(exported.Exit == 0, exported.Err);
