@@ -22,8 +22,9 @@ public sealed record IngestBenchmarkOptions(
 /// <summary>
 /// End-to-end ingest: <c>provenance ingest</c> (a separate process, like a crawler) reads a JSONL file of
 /// ~1 KB documents and sends it through RabbitMQ to the registry's consumer, which writes it into PostgreSQL. In the
-/// same run, the same rows are written by a raw binary COPY into an empty, unindexed table with the rows' columns:
-/// the fastest PostgreSQL can take this data at all, which the end-to-end rate is reported against.
+/// same run, the same rows are written by raw binary COPYs (see <see cref="RawCopyAsync"/>): into empty tables of the
+/// registry's shape, which the end-to-end rate is reported against, and into one bare table, the fastest PostgreSQL
+/// takes this data at all.
 /// </summary>
 public sealed class IngestBenchmark(IngestBenchmarkOptions o)
 {
@@ -37,13 +38,18 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
         var bytes = await GenerateAsync(file, ct);
         Report.Line("input", $"{o.Documents:N0} JSONL lines, ~{o.DocumentBytes} B of text each", $"{bytes / 1e6:N0} MB", "");
 
-        var (copyRate, copyMb, bareRate, bareMb) = await RawCopyAsync(file, ct);
-        Report.Line("raw binary COPY, registry-shaped tables", "documents + texts + sightings, same indexes", $"{copyRate:N0} docs/s", $"{copyMb:N1} MB/s");
-        Report.Line("raw binary COPY, one bare table", "the rows' columns, no index", $"{bareRate:N0} docs/s", $"{bareMb:N1} MB/s");
+        var copy = await RawCopyAsync(file, ct);
+        Report.Line("raw binary COPY, registry-shaped tables", "documents + texts + sightings, same indexes and FKs",
+            $"{copy.Shaped.DocsPerSecond:N0} docs/s", $"{copy.Shaped.MegabytesPerSecond:N1} MB/s");
+        Report.Line("raw binary COPY, same without foreign keys", "texts and sightings not checked against documents",
+            $"{copy.ShapedWithoutForeignKeys.DocsPerSecond:N0} docs/s", $"{copy.ShapedWithoutForeignKeys.MegabytesPerSecond:N1} MB/s");
+        Report.Line("raw binary COPY, one bare table", "the rows' columns, no index",
+            $"{copy.Bare.DocsPerSecond:N0} docs/s", $"{copy.Bare.MegabytesPerSecond:N1} MB/s");
 
         var (rate, mb, consumerPeak, consumerSamples, crawlerPeak, cpu) = await EndToEndAsync(file, bytes, ct);
         Report.Line("end to end: ingest -> RabbitMQ -> PostgreSQL", $"batches of {o.BatchSize:N0}, {o.InFlight} in flight", $"{rate:N0} docs/s", $"{mb:N1} MB/s");
-        Report.Line("ratio end-to-end / raw COPY", "registry-shaped tables (bare table)", $"{rate / copyRate:P0}", $"({rate / bareRate:P0})");
+        Report.Line("ratio end-to-end / raw COPY", "registry-shaped tables (without FKs; bare table)", $"{rate / copy.Shaped.DocsPerSecond:P0}",
+            $"({rate / copy.ShapedWithoutForeignKeys.DocsPerSecond:P0}; {rate / copy.Bare.DocsPerSecond:P0})");
         if (consumerPeak > 0)
         {
             Report.Line("consumer (API) resident memory", "at 25/50/75/100% of the ingest",
@@ -130,80 +136,45 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
     }
 
     /// <summary>
-    /// Two raw binary COPYs of the same rows, each timed alone, after everything derivable (hash, counts) was
-    /// computed up front: (1) into empty tables shaped like the registry's own (<c>LIKE documents INCLUDING ALL</c>,
-    /// likewise <c>document_texts</c> and <c>sightings</c>: same columns, constraints and indexes), in one transaction,
-    /// which is what storing these rows costs at the least; (2) into a single unindexed table of the rows' columns,
+    /// Raw binary COPYs of the same rows, each timed alone, after everything derivable (hash, counts, source domain)
+    /// was computed up front: (1) into empty tables shaped like the registry's own (<c>LIKE documents INCLUDING ALL</c>,
+    /// likewise <c>document_texts</c> and <c>sightings</c>: same columns, checks and indexes) with the registry's
+    /// foreign keys from texts and sightings to documents, in one transaction, which is what storing these rows costs
+    /// at the least; (2) the same without the foreign keys; (3) into a single unindexed table of the rows' columns,
     /// which is how fast PostgreSQL takes the bytes at all.
     /// </summary>
-    async Task<(double Shaped, double ShapedMb, double Bare, double BareMb)> RawCopyAsync(string file, CancellationToken ct)
+    async Task<RawCopyRates> RawCopyAsync(string file, CancellationToken ct)
     {
-        var rows = new List<(byte[] Hash, string Text, int Chars, int Tokens, string Url)>(o.Documents);
+        var rows = new List<RawRow>(o.Documents);
         long textBytes = 0;
         foreach (var line in File.ReadLines(file))
         {
             using var json = JsonDocument.Parse(line);
             var text = json.RootElement.GetProperty("text").GetString()!;
-            rows.Add((SHA256.HashData(Encoding.UTF8.GetBytes(text)), text, text.Length, text.Length / 4, json.RootElement.GetProperty("url").GetString()!));
+            var url = json.RootElement.GetProperty("url").GetString()!;
+            rows.Add(new RawRow(SHA256.HashData(Encoding.UTF8.GetBytes(text)), text, text.Length, text.Length / 4, url, new Uri(url).Host));
             textBytes += Encoding.UTF8.GetByteCount(text);
         }
         await using var conn = new NpgsqlConnection(o.Connection);
         await conn.OpenAsync(ct);
         await ExecuteAsync(conn, """
-            DROP TABLE IF EXISTS bench_documents, bench_document_texts, bench_sightings, bench_raw_copy;
+            DROP TABLE IF EXISTS bench_sightings, bench_document_texts, bench_documents, bench_nofk_sightings, bench_nofk_document_texts,
+                                 bench_nofk_documents, bench_raw_copy;
             CREATE TABLE bench_documents (LIKE documents INCLUDING ALL);
-            CREATE TABLE bench_document_texts (LIKE document_texts INCLUDING ALL);
-            CREATE TABLE bench_sightings (LIKE sightings INCLUDING ALL);
+            CREATE TABLE bench_document_texts (LIKE document_texts INCLUDING ALL,
+                FOREIGN KEY (document_id) REFERENCES bench_documents (id) ON DELETE CASCADE);
+            CREATE TABLE bench_sightings (LIKE sightings INCLUDING ALL,
+                FOREIGN KEY (document_id) REFERENCES bench_documents (id) ON DELETE CASCADE);
+            CREATE TABLE bench_nofk_documents (LIKE documents INCLUDING ALL);
+            CREATE TABLE bench_nofk_document_texts (LIKE document_texts INCLUDING ALL);
+            CREATE TABLE bench_nofk_sightings (LIKE sightings INCLUDING ALL);
             CREATE TABLE bench_raw_copy (text text NOT NULL, url text, crawled_at timestamptz NOT NULL, crawler text NOT NULL);
             """, ct);
 
-        var sw = Stopwatch.StartNew();
-        await using (var tx = await conn.BeginTransactionAsync(ct))
-        {
-            await using (var w = await conn.BeginBinaryImportAsync(
-                "COPY bench_documents (id, content_hash, char_count, token_count, first_seen, last_seen, class) FROM STDIN (FORMAT BINARY)", ct))
-            {
-                for (var i = 0; i < rows.Count; i++)
-                {
-                    await w.StartRowAsync(ct);
-                    await w.WriteAsync((long)i + 1, NpgsqlDbType.Bigint, ct);
-                    await w.WriteAsync(rows[i].Hash, NpgsqlDbType.Bytea, ct);
-                    await w.WriteAsync(rows[i].Chars, NpgsqlDbType.Integer, ct);
-                    await w.WriteAsync(rows[i].Tokens, NpgsqlDbType.Integer, ct);
-                    await w.WriteAsync(Crawled, NpgsqlDbType.TimestampTz, ct);
-                    await w.WriteAsync(Crawled, NpgsqlDbType.TimestampTz, ct);
-                    await w.WriteAsync("unknown", NpgsqlDbType.Unknown, ct);
-                }
-                await w.CompleteAsync(ct);
-            }
-            await using (var w = await conn.BeginBinaryImportAsync("COPY bench_document_texts (document_id, text) FROM STDIN (FORMAT BINARY)", ct))
-            {
-                for (var i = 0; i < rows.Count; i++)
-                {
-                    await w.StartRowAsync(ct);
-                    await w.WriteAsync((long)i + 1, NpgsqlDbType.Bigint, ct);
-                    await w.WriteAsync(rows[i].Text, NpgsqlDbType.Text, ct);
-                }
-                await w.CompleteAsync(ct);
-            }
-            await using (var w = await conn.BeginBinaryImportAsync("COPY bench_sightings (id, document_id, uri, crawled_at, crawler) FROM STDIN (FORMAT BINARY)", ct))
-            {
-                for (var i = 0; i < rows.Count; i++)
-                {
-                    await w.StartRowAsync(ct);
-                    await w.WriteAsync((long)i + 1, NpgsqlDbType.Bigint, ct);
-                    await w.WriteAsync((long)i + 1, NpgsqlDbType.Bigint, ct);
-                    await w.WriteAsync(rows[i].Url, NpgsqlDbType.Text, ct);
-                    await w.WriteAsync(Crawled, NpgsqlDbType.TimestampTz, ct);
-                    await w.WriteAsync("bench", NpgsqlDbType.Text, ct);
-                }
-                await w.CompleteAsync(ct);
-            }
-            await tx.CommitAsync(ct);
-        }
-        var shaped = sw.Elapsed.TotalSeconds;
+        var shaped = await CopyShapedAsync(conn, "bench_", rows, ct);
+        var noForeignKeys = await CopyShapedAsync(conn, "bench_nofk_", rows, ct);
 
-        sw.Restart();
+        var sw = Stopwatch.StartNew();
         await using (var w = await conn.BeginBinaryImportAsync("COPY bench_raw_copy (text, url, crawled_at, crawler) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var row in rows)
@@ -217,9 +188,68 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
             await w.CompleteAsync(ct);
         }
         var bare = sw.Elapsed.TotalSeconds;
-        await ExecuteAsync(conn, "DROP TABLE bench_documents, bench_document_texts, bench_sightings, bench_raw_copy", ct);
-        return (rows.Count / shaped, textBytes / 1e6 / shaped, rows.Count / bare, textBytes / 1e6 / bare);
+        await ExecuteAsync(conn, """
+            DROP TABLE bench_sightings, bench_document_texts, bench_documents, bench_nofk_sightings, bench_nofk_document_texts,
+                       bench_nofk_documents, bench_raw_copy
+            """, ct);
+        return new RawCopyRates(new Rate(rows.Count / shaped, textBytes / 1e6 / shaped),
+            new Rate(rows.Count / noForeignKeys, textBytes / 1e6 / noForeignKeys), new Rate(rows.Count / bare, textBytes / 1e6 / bare));
     }
+
+    /// <summary>COPYs the rows into <paramref name="prefix"/>documents, document_texts and sightings in one transaction; seconds taken.</summary>
+    static async Task<double> CopyShapedAsync(NpgsqlConnection conn, string prefix, List<RawRow> rows, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var w = await conn.BeginBinaryImportAsync(
+            $"COPY {prefix}documents (id, content_hash, char_count, token_count, first_seen, last_seen, class, source_domain) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync((long)i + 1, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(rows[i].Hash, NpgsqlDbType.Bytea, ct);
+                await w.WriteAsync(rows[i].Chars, NpgsqlDbType.Integer, ct);
+                await w.WriteAsync(rows[i].Tokens, NpgsqlDbType.Integer, ct);
+                await w.WriteAsync(Crawled, NpgsqlDbType.TimestampTz, ct);
+                await w.WriteAsync(Crawled, NpgsqlDbType.TimestampTz, ct);
+                await w.WriteAsync("unknown", NpgsqlDbType.Unknown, ct);
+                await w.WriteAsync(rows[i].Domain, NpgsqlDbType.Text, ct);
+            }
+            await w.CompleteAsync(ct);
+        }
+        await using (var w = await conn.BeginBinaryImportAsync($"COPY {prefix}document_texts (document_id, text) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync((long)i + 1, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(rows[i].Text, NpgsqlDbType.Text, ct);
+            }
+            await w.CompleteAsync(ct);
+        }
+        await using (var w = await conn.BeginBinaryImportAsync($"COPY {prefix}sightings (id, document_id, uri, crawled_at, crawler) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync((long)i + 1, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync((long)i + 1, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(rows[i].Url, NpgsqlDbType.Text, ct);
+                await w.WriteAsync(Crawled, NpgsqlDbType.TimestampTz, ct);
+                await w.WriteAsync("bench-crawler", NpgsqlDbType.Text, ct);
+            }
+            await w.CompleteAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return sw.Elapsed.TotalSeconds;
+    }
+
+    sealed record RawRow(byte[] Hash, string Text, int Chars, int Tokens, string Url, string Domain);
+
+    readonly record struct Rate(double DocsPerSecond, double MegabytesPerSecond);
+
+    sealed record RawCopyRates(Rate Shaped, Rate ShapedWithoutForeignKeys, Rate Bare);
 
     static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
     {
