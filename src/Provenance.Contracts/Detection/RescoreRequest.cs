@@ -1,4 +1,4 @@
-namespace Provenance.Data.Detection;
+namespace Provenance.Contracts.Detection;
 
 /// <summary>
 /// What the registry and the detector workers agree on about rescore requests. A rescore's <c>ClassifyDocuments</c>
