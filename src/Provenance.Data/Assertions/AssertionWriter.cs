@@ -10,8 +10,11 @@ namespace Provenance.Data.Assertions;
 
 /// <summary>An assertion to append; <see cref="AssertionWriter"/> stamps its time.</summary>
 /// <param name="SkipIfRepeated">
-/// Do not append when the same asserter's latest assertion on the document already says exactly this. Detector
-/// verdicts use it, so a redelivered or repeated scoring request does not grow the history.
+/// Do not append when the same asserter's latest assertion of this kind on the document already says this: the same
+/// class and generator, and the same confidence at the stored precision (6 decimals; values a hair either side of a
+/// rounding boundary are one unit apart, so one unit still counts as the same). The evidence is not compared: it
+/// backs the verdict, and its raw floats carry digits below what any reader acts on. Detector verdicts use it, so a
+/// redelivered, repeated or misdirected scoring request does not grow the history.
 /// </param>
 public sealed record NewAssertion(
     long DocumentId,
@@ -33,6 +36,9 @@ public sealed record AppendedAssertion(long Id, long DocumentId, DateTimeOffset 
 /// </summary>
 public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<AssertionWriter> logger)
 {
+    /// <summary>How far apart, in units of the sixth decimal, two confidences may be and still repeat each other.</summary>
+    const double RepeatedConfidenceUnits = 1.5;
+
     /// <summary>Appends <paramref name="assertions"/> in order; those skipped as repeats are not in the answer.</summary>
     public Task<IReadOnlyList<AppendedAssertion>> AppendAsync(IReadOnlyList<NewAssertion> assertions, CancellationToken ct) =>
         TransientRetry.RunAsync(() => AppendOnceAsync(assertions, ct), logger, ct);
@@ -58,8 +64,8 @@ public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<Asserti
                      FROM (SELECT a.class, a.confidence, a.generator_id, a.evidence FROM assertions a
                             WHERE a.document_id = x.d AND a.kind = x.k::assertion_kind AND a.asserted_by = x.b
                             ORDER BY a.asserted_at DESC, a.id DESC LIMIT 1) l
-                    WHERE l.class = x.c::provenance_class AND l.confidence IS NOT DISTINCT FROM x.conf
-                      AND l.generator_id IS NOT DISTINCT FROM x.g AND l.evidence IS NOT DISTINCT FROM x.e::jsonb))
+                    WHERE l.class = x.c::provenance_class AND l.generator_id IS NOT DISTINCT FROM x.g
+                      AND (l.confidence IS NULL AND x.conf IS NULL OR abs(l.confidence - x.conf) <= @unit)))
              ORDER BY ord
             RETURNING id, document_id, asserted_at
             """, conn))
@@ -72,6 +78,7 @@ public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<Asserti
             insert.Parameters.Add(new NpgsqlParameter<int?[]>("g", [.. assertions.Select(a => a.Generator is null ? (int?)null : generators[a.Generator])]));
             insert.Parameters.Add(new NpgsqlParameter<string?[]>("e", [.. assertions.Select(a => a.EvidenceJson)]));
             insert.Parameters.Add(new NpgsqlParameter<bool[]>("skip", [.. assertions.Select(a => a.SkipIfRepeated)]));
+            insert.Parameters.Add(new NpgsqlParameter<double>("unit", RepeatedConfidenceUnits * 1e-6));
             await using var reader = await insert.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {

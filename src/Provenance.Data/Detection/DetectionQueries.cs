@@ -20,30 +20,6 @@ public sealed class DetectionQueries(NpgsqlDataSource dataSource)
         return texts;
     }
 
-    /// <summary>
-    /// The latest assertion <paramref name="model"/> made on each of <paramref name="ids"/> that it has judged, so a
-    /// worker can tell a repeated verdict from a new one by what it says (class and confidence), not by its evidence.
-    /// </summary>
-    public async Task<Dictionary<long, (ProvenanceClass Class, double? Confidence)>> LatestVerdictsAsync(
-        IReadOnlyCollection<long> ids, string model, CancellationToken ct)
-    {
-        await using var cmd = dataSource.CreateCommand("""
-            SELECT DISTINCT ON (document_id) document_id, class, confidence
-              FROM assertions
-             WHERE document_id = ANY(@ids) AND kind = 'detector' AND asserted_by = @model
-             ORDER BY document_id, asserted_at DESC, id DESC
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. ids.Distinct()]));
-        cmd.Parameters.Add(new NpgsqlParameter<string>("model", model));
-        var latest = new Dictionary<long, (ProvenanceClass, double?)>(ids.Count);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            latest[reader.GetInt64(0)] = (reader.GetFieldValue<ProvenanceClass>(1), reader.IsDBNull(2) ? null : reader.GetDouble(2));
-        }
-        return latest;
-    }
-
     /// <summary>Documents whose class is unknown, after id <paramref name="afterId"/>.</summary>
     public Task<List<long>> UnknownAsync(long afterId, int limit, CancellationToken ct) => IdsAsync(
         "SELECT id FROM documents WHERE class = 'unknown' AND id > @after ORDER BY id LIMIT @limit", afterId, limit, null, ct);

@@ -4,6 +4,7 @@ using Provenance.Data.Generators;
 using Provenance.Domain.Assertions;
 using Provenance.Domain.Datasets;
 using Provenance.Domain.Documents;
+using Provenance.Domain.Lineage;
 
 namespace Provenance.Data.Registration;
 
@@ -67,13 +68,8 @@ public sealed partial class RegistrationWriter
                 var declared = item.S.Declared;
                 var seen = item.S.CrawledAt ?? now;
                 var cls = declared?.Class ?? ProvenanceClass.Unknown;
-                // GenerationDepth of a document whose only assertion is its declaration and that has no parents.
-                int? depth = declared is null ? null : cls switch
-                {
-                    ProvenanceClass.Human => 0,
-                    ProvenanceClass.Unknown => null,
-                    _ => 1,
-                };
+                // Its only assertion is its declaration, and it has no parents.
+                var depth = GenerationDepth.Of(cls, [], hasPendingParents: false);
                 await w.StartRowAsync(ct);
                 await w.WriteAsync(ids[i], NpgsqlDbType.Bigint, ct);
                 await w.WriteAsync(item.S.Hash.ToArray(), NpgsqlDbType.Bytea, ct);
@@ -100,16 +96,7 @@ public sealed partial class RegistrationWriter
             await w.CompleteAsync(ct);
         }
 
-        await using (var w = await conn.BeginBinaryImportAsync("COPY document_texts (document_id, text) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            for (var i = 0; i < rows.Count; i++)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(ids[i], NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(rows[i].Item.S.Text, NpgsqlDbType.Text, ct);
-            }
-            await w.CompleteAsync(ct);
-        }
+        await CopyTextsAsync(conn, rows.Select((r, i) => (ids[i], r.Item.S.Text)), ct);
 
         await using (var w = await conn.BeginBinaryImportAsync(
             "COPY sightings (document_id, uri, crawled_at, crawler) FROM STDIN (FORMAT BINARY)", ct))

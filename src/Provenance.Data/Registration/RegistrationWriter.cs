@@ -299,7 +299,11 @@ public sealed partial class RegistrationWriter(
                 }
             }
         }
-        await CopyTextsAsync(conn, items, ids, created, ct);
+        if (created.Count > 0)
+        {
+            var written = new HashSet<long>();
+            await CopyTextsAsync(conn, items.Select(i => (Id: ids[i.S.Hash], i.S.Text)).Where(t => created.Contains(t.Id) && written.Add(t.Id)), ct);
+        }
         await ExecuteAsync(conn, InsertSightingsSql, ct);
         var asserted = new HashSet<long>();
         await ReadIdsAsync(conn, InsertDeclaredSql, asserted, ct);
@@ -317,26 +321,17 @@ public sealed partial class RegistrationWriter(
     }
 
     /// <summary>
-    /// The texts of the documents this write created go straight into <c>document_texts</c> with binary COPY: they
-    /// are the bulk of a batch's bytes, and staging them first would send and write every one twice.
+    /// The texts of the documents a write created go straight into <c>document_texts</c> with binary COPY: they are
+    /// the bulk of a batch's bytes, and staging them first would send and write every one twice.
     /// </summary>
-    static async Task CopyTextsAsync(NpgsqlConnection conn, List<Item> items, Dictionary<ContentHash, long> ids, HashSet<long> created, CancellationToken ct)
+    static async Task CopyTextsAsync(NpgsqlConnection conn, IEnumerable<(long Id, string Text)> texts, CancellationToken ct)
     {
-        if (created.Count == 0)
-        {
-            return;
-        }
-        var written = new HashSet<long>();
         await using var w = await conn.BeginBinaryImportAsync("COPY document_texts (document_id, text) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var item in items)
+        foreach (var (id, text) in texts)
         {
-            var id = ids[item.S.Hash];
-            if (created.Contains(id) && written.Add(id))
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(id, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(item.S.Text, NpgsqlDbType.Text, ct);
-            }
+            await w.StartRowAsync(ct);
+            await w.WriteAsync(id, NpgsqlDbType.Bigint, ct);
+            await w.WriteAsync(text, NpgsqlDbType.Text, ct);
         }
         await w.CompleteAsync(ct);
     }

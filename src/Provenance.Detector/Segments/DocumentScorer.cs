@@ -48,19 +48,7 @@ public sealed record DocumentVerdict(
     /// <summary>Decimals a confidence is stored with: finer digits are float noise, not evidence.</summary>
     public const int ConfidenceDecimals = 6;
 
-    const double ConfidenceUnit = 1e-6;
-
     public string ToJson() => JsonSerializer.Serialize(this, VerdictJsonContext.Default.DocumentVerdict);
-
-    /// <summary>
-    /// True when this verdict says what an earlier one of the same model said: the same class with the same
-    /// confidence at the stored precision. Values a hair either side of a rounding boundary are stored one unit
-    /// apart, so one unit still counts as the same. The evidence's raw floats are not compared: they carry digits
-    /// below what any reader acts on, and an execution provider or thread count may change them.
-    /// </summary>
-    public bool Repeats(DetectorClass previousClass, double? previousConfidence) =>
-        previousClass == Class && previousConfidence is { } previous
-        && Math.Abs(previous - Confidence) <= ConfidenceUnit * 1.5;
 }
 
 /// <summary>

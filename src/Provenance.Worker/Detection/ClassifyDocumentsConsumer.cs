@@ -33,16 +33,13 @@ public sealed partial class ClassifyDocumentsConsumer(
                 continue;
             }
             var verdicts = scorer.Score([.. texts.Select(t => t.Text)], context.CancellationToken);
-            var previous = await queries.LatestVerdictsAsync([.. texts.Select(t => t.Id)], detector.ModelId, context.CancellationToken);
-            var changed = Enumerable.Range(0, texts.Count).Where(i => !(previous.TryGetValue(texts[i].Id, out var p)
-                && DetectorClassOf(p.Class) is { } previousClass && verdicts[i].Repeats(previousClass, p.Confidence))).ToList();
-            // SkipIfRepeated still guards against two workers recording the same verdict at once.
+            // A verdict that says what this model last said about the document (class and confidence) is not recorded again.
             var appended = await assertions.AppendAsync(
-                [.. changed.Select(i => new NewAssertion(texts[i].Id, AssertionKind.Detector, detector.ModelId, ClassOf(verdicts[i].Class),
+                [.. texts.Select((t, i) => new NewAssertion(t.Id, AssertionKind.Detector, detector.ModelId, ClassOf(verdicts[i].Class),
                     verdicts[i].Confidence, EvidenceJson: verdicts[i].ToJson(), SkipIfRepeated: true))],
                 context.CancellationToken);
             var current = appended.ToDictionary(a => a.DocumentId, a => a.CurrentClass);
-            LogScored(logger, texts.Count, detector.ModelId, appended.Count, texts.Count - changed.Count);
+            LogScored(logger, texts.Count, detector.ModelId, appended.Count, texts.Count - appended.Count);
             await context.Publish(new DocumentsClassified(detector.ModelId, [.. texts.Select((t, i) => new DocumentClassification(
                 t.Id, WireNames.Of(ClassOf(verdicts[i].Class)), verdicts[i].PHuman, verdicts[i].PSynthetic, verdicts[i].PMixed,
                 WireNames.Of(current.GetValueOrDefault(t.Id, ClassOf(verdicts[i].Class)))))]));
@@ -71,13 +68,6 @@ public sealed partial class ClassifyDocumentsConsumer(
         _ => ProvenanceClass.Synthetic,
     };
 
-    static DetectorClass? DetectorClassOf(ProvenanceClass c) => c switch
-    {
-        ProvenanceClass.Human => DetectorClass.Human,
-        ProvenanceClass.Synthetic => DetectorClass.Synthetic,
-        ProvenanceClass.Mixed => DetectorClass.Mixed,
-        _ => null,
-    };
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Scored {Documents} documents with {Model}: {Recorded} new verdicts recorded, {Unchanged} unchanged since its last verdict")]

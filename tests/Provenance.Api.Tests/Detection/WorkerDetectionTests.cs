@@ -95,11 +95,11 @@ public sealed class WorkerDetectionTests(DetectionRegistryFixture registry) : IC
         await WaitForDetectorAsync(scored);
         var verdict = (await WaitForDetectorAsync(noisy)).Assertions.Single(a => a.Kind == "detector");
         // The same verdict again, with evidence that differs only in float digits, as a rescore in another batch
-        // composition or on another execution provider could produce it.
+        // composition or on another execution provider could produce it; recorded as an older build would have.
         var evidence = System.Text.Json.Nodes.JsonNode.Parse(verdict.Evidence!.Value.GetRawText())!.AsObject();
         evidence["p_human"] = evidence["p_human"]!.GetValue<double>() * (1 + 1e-5) + 1e-12;
         await registry.GetService<AssertionWriter>().AppendAsync([new NewAssertion(noisy, AssertionKind.Detector, verdict.AssertedBy,
-            Enum.Parse<ProvenanceClass>(verdict.Class, ignoreCase: true), verdict.Confidence, EvidenceJson: evidence.ToJsonString(), SkipIfRepeated: true)],
+            Enum.Parse<ProvenanceClass>(verdict.Class, ignoreCase: true), verdict.Confidence, EvidenceJson: evidence.ToJsonString())],
             CancellationToken.None);
         const string other = "provenance-detector@99.0.0";
 

@@ -53,18 +53,6 @@ public class DocumentScorerTests
     }
 
     [Fact]
-    public void AVerdictRepeatsAnEarlierOneWithTheSameClassAndConfidenceAtTheStoredPrecision()
-    {
-        var verdict = new DocumentScorer(new KeywordDetector()).Score(Paragraph("honestly"));
-
-        Assert.True(verdict.Repeats(DetectorClass.Human, 0.95));
-        Assert.True(verdict.Repeats(DetectorClass.Human, 0.950001));
-        Assert.False(verdict.Repeats(DetectorClass.Human, 0.95001));
-        Assert.False(verdict.Repeats(DetectorClass.Synthetic, 0.95));
-        Assert.False(verdict.Repeats(DetectorClass.Human, null));
-    }
-
-    [Fact]
     public void UncertainSegmentsDoNotMakeADocumentMixed()
     {
         var document = $"{Paragraph("delve")}\n\n{Paragraph("plain")}";
