@@ -60,7 +60,7 @@ public static class DetectorEvaluator
         var thresholdAt1Pct = RocMetrics.ThresholdAtFpr(machine, positive, 0.01);
         var predicted = scores.Select(s => (int)s.Class).ToArray();
         var actual = documents.Select(d => d.LabelIndex).ToArray();
-        var confusion = new int[3, 3];
+        var confusion = new int[3, 4];
         for (var i = 0; i < actual.Length; i++)
         {
             confusion[actual[i], predicted[i]]++;
@@ -133,12 +133,12 @@ public sealed record EvaluationReport(
         text.AppendLine(c, $"3-class accuracy                   {Accuracy:0.0000}");
         text.AppendLine(c, $"3-class macro F1                   {MacroF1:0.0000}");
         text.AppendLine();
-        text.AppendLine("Confusion (rows actual, columns predicted)");
-        text.AppendLine(c, $"{"",-10}{"human",10}{"synthetic",10}{"mixed",10}");
+        text.AppendLine("Confusion (rows actual, columns predicted; unknown = the detector abstained)");
+        text.AppendLine(c, $"{"",-10}{"human",10}{"synthetic",10}{"mixed",10}{"unknown",10}");
         string[] labels = ["human", "synthetic", "mixed"];
         for (var a = 0; a < 3; a++)
         {
-            text.AppendLine(c, $"{labels[a],-10}{Confusion[a, 0],10}{Confusion[a, 1],10}{Confusion[a, 2],10}");
+            text.AppendLine(c, $"{labels[a],-10}{Confusion[a, 0],10}{Confusion[a, 1],10}{Confusion[a, 2],10}{Confusion[a, 3],10}");
         }
         AppendGroups(text, "source", BySource);
         AppendGroups(text, "generator", ByGenerator);

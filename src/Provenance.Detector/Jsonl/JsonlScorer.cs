@@ -140,7 +140,14 @@ public static class JsonlScorer
             writer.WriteNumber("p_synthetic", Math.Round(score.PSynthetic, 6));
             writer.WriteNumber("p_mixed", Math.Round(score.PMixed, 6));
             writer.WriteString("class", score.Class.ToLabel());
-            writer.WriteNumber("confidence", score.Confidence);
+            if (score.Confidence is { } confidence)
+            {
+                writer.WriteNumber("confidence", confidence);
+            }
+            else
+            {
+                writer.WriteNull("confidence");
+            }
             writer.WriteBoolean("segments_disagree", score.SegmentsDisagree);
             writer.WriteEndObject();
         }

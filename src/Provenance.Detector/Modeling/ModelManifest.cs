@@ -40,14 +40,25 @@ public sealed record ModelManifest
 public sealed record NetworkShape(int EmbeddingDim, int NgramBuckets, int Hidden, string EmbeddingPrecision, IReadOnlyList<string> Inputs, string Output);
 
 /// <summary>
-/// Decision thresholds on p_synthetic (= 1 - p_human, "not purely human").
+/// Decision thresholds on p_synthetic (= 1 - p_human, "not purely human"). Between <see cref="HumanBelow"/> and
+/// <see cref="Synthetic"/> the detector abstains (class unknown).
 /// </summary>
 /// <param name="Synthetic">A document is machine-or-mixed when p_synthetic is at least this.</param>
 /// <param name="Mixed">A machine-or-mixed document is "mixed" when p_mixed / p_synthetic is at least this.</param>
 /// <param name="SegmentHuman">A segment is confidently human when its p_synthetic is at most this.</param>
 /// <param name="SegmentMachine">A segment is confidently machine-written when its p_synthetic is at least this.</param>
 /// <param name="SyntheticAt1PctFpr">The p_synthetic threshold that flagged at most 1% of human validation documents.</param>
-public sealed record DetectorThresholds(double Synthetic, double Mixed, double SegmentHuman, double SegmentMachine, double SyntheticAt1PctFpr);
+/// <param name="Human">
+/// A document is human when p_synthetic is below this. Null (models before 2.0.0) means <paramref name="Synthetic"/>:
+/// no abstention band, every document below the synthetic threshold is human.
+/// </param>
+public sealed record DetectorThresholds(double Synthetic, double Mixed, double SegmentHuman, double SegmentMachine, double SyntheticAt1PctFpr,
+    double? Human = null)
+{
+    /// <summary>The p_synthetic below which a document is called human.</summary>
+    [JsonIgnore]
+    public double HumanBelow => Math.Min(Human ?? Synthetic, Synthetic);
+}
 
 public sealed record TrainingRecord(
     string Corpus, string CorpusSha256, int Documents, int ValidationDocuments, int Seed, int Epochs, int BestEpoch,

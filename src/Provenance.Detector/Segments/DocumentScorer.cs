@@ -32,7 +32,8 @@ public sealed record SegmentScore(
 /// A document's verdict with its evidence: what the registry stores next to a detector assertion, and what
 /// `provenance detector score` writes. <see cref="PHuman"/>/<see cref="PSynthetic"/>/<see cref="PMixed"/> are the
 /// whole document's scores; <see cref="Class"/> is "mixed" also when confident segments disagree, and
-/// <see cref="Confidence"/> is the confidence of the rule that chose the class (see <see cref="DocumentScorer"/>).
+/// <see cref="Confidence"/> is the confidence of the rule that chose the class (see <see cref="DocumentScorer"/>), null
+/// when the detector abstains (class unknown: the scores are evidence, not a verdict).
 /// </summary>
 public sealed record DocumentVerdict(
     [property: JsonPropertyName("model")] string Model,
@@ -40,7 +41,7 @@ public sealed record DocumentVerdict(
     [property: JsonPropertyName("p_synthetic")] float PSynthetic,
     [property: JsonPropertyName("p_mixed")] float PMixed,
     [property: JsonPropertyName("class")] DetectorClass Class,
-    [property: JsonPropertyName("confidence")] double Confidence,
+    [property: JsonPropertyName("confidence")] double? Confidence,
     [property: JsonPropertyName("segments_disagree")] bool SegmentsDisagree,
     [property: JsonPropertyName("thresholds")] DetectorThresholds Thresholds,
     [property: JsonPropertyName("segments")] IReadOnlyList<SegmentScore> Segments)
@@ -105,12 +106,12 @@ public sealed class DocumentScorer(ITextDetector detector, SegmentOptions? optio
             }
             var (cls, confidence, disagree) = Decide(whole, segments);
             verdicts[d] = new DocumentVerdict(detector.ModelId, whole.PHuman, whole.PSynthetic, whole.PMixed,
-                cls, Math.Round(confidence, DocumentVerdict.ConfidenceDecimals), disagree, thresholds, segments);
+                cls, confidence is { } c ? Math.Round(c, DocumentVerdict.ConfidenceDecimals) : null, disagree, thresholds, segments);
         }
         return verdicts;
     }
 
-    static (DetectorClass Class, double Confidence, bool SegmentsDisagree) Decide(TextScore whole, SegmentScore[] segments)
+    static (DetectorClass Class, double? Confidence, bool SegmentsDisagree) Decide(TextScore whole, SegmentScore[] segments)
     {
         double bestHuman = -1, bestMachine = -1;
         foreach (var segment in segments)
@@ -124,18 +125,19 @@ public sealed class DocumentScorer(ITextDetector detector, SegmentOptions? optio
                 bestMachine = Math.Max(bestMachine, segment.PSynthetic);
             }
         }
-        var wholeConfidence = whole.Class switch
+        double? wholeConfidence = whole.Class switch
         {
             DetectorClass.Human => whole.PHuman,
             DetectorClass.Mixed => whole.PMixed,
-            _ => Math.Max(0, (double)whole.PSynthetic - whole.PMixed),
+            DetectorClass.Synthetic => Math.Max(0, (double)whole.PSynthetic - whole.PMixed),
+            _ => null,
         };
         if (bestHuman < 0 || bestMachine < 0)
         {
             return (whole.Class, wholeConfidence, false);
         }
         var segmentConfidence = Math.Max(0, bestHuman + bestMachine - 1);
-        return (DetectorClass.Mixed, whole.Class == DetectorClass.Mixed ? Math.Max(segmentConfidence, wholeConfidence) : segmentConfidence, true);
+        return (DetectorClass.Mixed, whole.Class == DetectorClass.Mixed ? Math.Max(segmentConfidence, wholeConfidence!.Value) : segmentConfidence, true);
     }
 
     static SegmentReading Read(float pSynthetic, DetectorThresholds thresholds) =>

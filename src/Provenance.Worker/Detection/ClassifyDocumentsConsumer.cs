@@ -65,7 +65,8 @@ public sealed partial class ClassifyDocumentsConsumer(
     {
         DetectorClass.Human => ProvenanceClass.Human,
         DetectorClass.Mixed => ProvenanceClass.Mixed,
-        _ => ProvenanceClass.Synthetic,
+        DetectorClass.Synthetic => ProvenanceClass.Synthetic,
+        _ => ProvenanceClass.Unknown,
     };
 
 

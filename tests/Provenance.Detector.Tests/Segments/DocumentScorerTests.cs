@@ -36,7 +36,7 @@ public class DocumentScorerTests
         Assert.Equal(DetectorClass.Mixed, verdict.Class);
         Assert.Equal(0.05, verdict.PMixed, 5);
         // The most confident human segment (P(human) 0.95) and machine segment (P(synthetic) 0.95): 0.95 + 0.95 - 1.
-        Assert.Equal(0.9, verdict.Confidence, 6);
+        Assert.Equal(0.9, verdict.Confidence!.Value, 6);
     }
 
     [Fact]
@@ -47,9 +47,9 @@ public class DocumentScorerTests
         var human = scorer.Score(Paragraph("honestly"));
         var synthetic = scorer.Score($"{Paragraph("delve")}\n\n{Paragraph("plain")}");
 
-        Assert.Equal(0.95, human.Confidence, 6);
+        Assert.Equal(0.95, human.Confidence!.Value, 6);
         Assert.Equal(DetectorClass.Synthetic, synthetic.Class);
-        Assert.Equal(synthetic.PSynthetic - synthetic.PMixed, synthetic.Confidence, 6);
+        Assert.Equal(synthetic.PSynthetic - synthetic.PMixed, synthetic.Confidence!.Value, 6);
     }
 
     [Fact]
