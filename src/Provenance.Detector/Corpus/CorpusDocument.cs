@@ -19,6 +19,22 @@ public sealed record CorpusDocument(
         "mixed" => 2,
         _ => throw new InvalidDataException($"Document {Id} has label '{Label}'; expected human, synthetic or mixed."),
     };
+
+    /// <summary>
+    /// The family a leave-one-family-out evaluation holds out: the part of <see cref="Source"/> before '/', and for
+    /// fast-detect-gpt also the domain (xsum, writing and squad are different kinds of text from the same pipeline).
+    /// </summary>
+    [JsonIgnore]
+    public string Family
+    {
+        get
+        {
+            var source = Source ?? "";
+            var slash = source.IndexOf('/', StringComparison.Ordinal);
+            var family = slash < 0 ? source : source[..slash];
+            return family == "fast-detect-gpt" && !string.IsNullOrEmpty(Domain) ? $"{family}/{Domain}" : family;
+        }
+    }
 }
 
 [JsonSerializable(typeof(CorpusDocument))]

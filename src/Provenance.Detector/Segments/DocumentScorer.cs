@@ -75,6 +75,21 @@ public sealed class DocumentScorer(ITextDetector detector, SegmentOptions? optio
 
     public IReadOnlyList<DocumentVerdict> Score(IReadOnlyList<string> documents, CancellationToken ct = default)
     {
+        var scored = ScoreRaw(documents, ct);
+        var verdicts = new DocumentVerdict[scored.Count];
+        for (var d = 0; d < verdicts.Length; d++)
+        {
+            verdicts[d] = Verdict(detector.ModelId, scored[d], detector.Thresholds);
+        }
+        return verdicts;
+    }
+
+    /// <summary>
+    /// The probabilities of every document and its segments, before any threshold is applied: what evaluation keeps
+    /// so that thresholds can be chosen afterwards and the verdict rule replayed with <see cref="Verdict"/>.
+    /// </summary>
+    public IReadOnlyList<ScoredDocument> ScoreRaw(IReadOnlyList<string> documents, CancellationToken ct = default)
+    {
         var texts = new List<string>(documents.Count * 2);
         var spans = new List<IReadOnlyList<TextSpan>>(documents.Count);
         foreach (var document in documents)
@@ -91,24 +106,37 @@ public sealed class DocumentScorer(ITextDetector detector, SegmentOptions? optio
         }
 
         var scores = detector.Score(texts, ct);
-        var verdicts = new DocumentVerdict[documents.Count];
+        var result = new ScoredDocument[documents.Count];
         var next = 0;
-        var thresholds = detector.Thresholds;
         for (var d = 0; d < documents.Count; d++)
         {
             var whole = scores[next++];
-            var segments = new SegmentScore[spans[d].Count];
+            var segments = new ScoredSegment[spans[d].Count];
             for (var s = 0; s < segments.Length; s++)
             {
                 var score = scores[next++];
-                segments[s] = new SegmentScore(spans[d][s].Start, spans[d][s].End, score.PHuman, score.PSynthetic, score.PMixed,
-                    Read(score.PSynthetic, thresholds));
+                segments[s] = new ScoredSegment(spans[d][s], score.PHuman, score.PMixed);
             }
-            var (cls, confidence, disagree) = Decide(whole, segments);
-            verdicts[d] = new DocumentVerdict(detector.ModelId, whole.PHuman, whole.PSynthetic, whole.PMixed,
-                cls, confidence is { } c ? Math.Round(c, DocumentVerdict.ConfidenceDecimals) : null, disagree, thresholds, segments);
+            result[d] = new ScoredDocument(whole.PHuman, whole.PMixed, segments);
         }
-        return verdicts;
+        return result;
+    }
+
+    /// <summary>The verdict the rule gives <paramref name="scored"/> under <paramref name="thresholds"/>.</summary>
+    public static DocumentVerdict Verdict(string model, ScoredDocument scored, DetectorThresholds thresholds)
+    {
+        var whole = TextScore.FromProbabilities(scored.PHuman, scored.PMixed, thresholds);
+        var segments = new SegmentScore[scored.Segments.Count];
+        for (var s = 0; s < segments.Length; s++)
+        {
+            var segment = scored.Segments[s];
+            var pSynthetic = 1 - segment.PHuman;
+            segments[s] = new SegmentScore(segment.Span.Start, segment.Span.End, segment.PHuman, pSynthetic, segment.PMixed,
+                Read(pSynthetic, thresholds));
+        }
+        var (cls, confidence, disagree) = Decide(whole, segments);
+        return new DocumentVerdict(model, whole.PHuman, whole.PSynthetic, whole.PMixed,
+            cls, confidence is { } c ? Math.Round(c, DocumentVerdict.ConfidenceDecimals) : null, disagree, thresholds, segments);
     }
 
     static (DetectorClass Class, double? Confidence, bool SegmentsDisagree) Decide(TextScore whole, SegmentScore[] segments)
@@ -145,6 +173,15 @@ public sealed class DocumentScorer(ITextDetector detector, SegmentOptions? optio
         : pSynthetic >= thresholds.SegmentMachine ? SegmentReading.Machine
         : SegmentReading.Uncertain;
 }
+
+/// <summary>A document's and its segments' class probabilities, before thresholds.</summary>
+public sealed record ScoredDocument(float PHuman, float PMixed, IReadOnlyList<ScoredSegment> Segments)
+{
+    public float PSynthetic => 1 - PHuman;
+}
+
+/// <summary>One segment's class probabilities.</summary>
+public readonly record struct ScoredSegment(TextSpan Span, float PHuman, float PMixed);
 
 [JsonSerializable(typeof(DocumentVerdict))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
