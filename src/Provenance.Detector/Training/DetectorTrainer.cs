@@ -23,34 +23,79 @@ public static class DetectorTrainer
         IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
     {
         options ??= new TrainingOptions();
-        options.Features.Validate();
         var clock = Stopwatch.StartNew();
         var file = CorpusReader.Resolve(corpusPath, "train.jsonl");
-
         var documents = CorpusReader.Read(file).ToList();
+        progress?.Report(new("read", $"{documents.Count} documents from {file}"));
+        var fitted = Fit(documents, options, progress, ct);
+
+        Directory.CreateDirectory(outputDirectory);
+        var modelPath = Path.Combine(outputDirectory, ModelFileName);
+        File.WriteAllBytes(modelPath, fitted.Onnx);
+        var manifest = fitted.Manifest(options, Path.GetFileName(file), CorpusReader.Digest(file), clock.Elapsed);
+        var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
+        File.WriteAllText(manifestPath, manifest.ToJson());
+        progress?.Report(new("done", $"wrote {modelPath} ({fitted.Onnx.Length / 1048576.0:0.0} MiB) in {clock.Elapsed.TotalSeconds:0.0}s"));
+        return new TrainingResult(modelPath, manifestPath, manifest, clock.Elapsed);
+    }
+
+    /// <summary>Trains on <paramref name="corpus"/> in memory: the network, its ONNX bytes and validation figures.</summary>
+    internal static FittedDetector Fit(IReadOnlyList<CorpusDocument> corpus, TrainingOptions options,
+        IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
+    {
+        options.Features.Validate();
+        var clock = Stopwatch.StartNew();
+        var documents = corpus.ToList();
         var random = new DeterministicRandom((ulong)options.Seed);
         if (options.MaxDocuments is { } max && max < documents.Count)
         {
             random.Shuffle(documents);
             documents = documents.Take(max).ToList();
         }
-        var validation = HoldOut(documents, options.ValidationFraction, random);
-        progress?.Report(new("read", $"{documents.Count} documents from {file}, {validation.Count(v => v)} held out for validation"));
+        var validation = HoldOut(documents, options.ValidationFraction, random).ToList();
+        var groups = Enumerable.Range(0, documents.Count).ToList();
+        var originals = documents.Count;
+        for (var copy = 0; copy < options.AugmentedCopies; copy++)
+        {
+            for (var i = 0; i < originals; i++)
+            {
+                if (!validation[i])
+                {
+                    // Mixed documents are not cut: a window could hold only one of the two authors.
+                    var d = documents[i];
+                    documents.Add(d with { Text = TextAugmenter.Vary(d.Text, cut: d.LabelIndex != 2, random) });
+                    validation.Add(false);
+                    groups.Add(i);
+                }
+            }
+        }
+        progress?.Report(new("read", $"{originals} documents, {validation.Count(v => v)} held out for validation, "
+            + $"{documents.Count - originals} augmented variants"));
 
         var examples = Featurize(documents, options.Features, ct);
         progress?.Report(new("featurize", $"featurized in {clock.Elapsed.TotalSeconds:0.0}s; "
             + $"{examples.Average(e => e.Ngrams.Length):0} n-grams and {examples.Average(e => e.Words.Length):0} tokens per document"));
 
-        var languageModel = CrossFitLanguageModel(examples, validation, options, random, ct);
+        var languageModel = CrossFitLanguageModel(examples, [.. validation], [.. groups], options, random, ct);
         progress?.Report(new("language-model", $"human-text language model ready at {clock.Elapsed.TotalSeconds:0.0}s"));
 
         AssignWeights(examples, documents, options);
         var train = Enumerable.Range(0, examples.Length).Where(i => !validation[i]).Select(i => examples[i]).ToArray();
         var held = Enumerable.Range(0, examples.Length).Where(i => validation[i]).Select(i => examples[i]).ToArray();
-        var logRatio = CrossFitLogRatios(examples, validation, options, random);
+        var logRatio = CrossFitLogRatios(examples, [.. validation], [.. groups], options, random);
         progress?.Report(new("log-ratios", $"n-gram log ratios ready at {clock.Elapsed.TotalSeconds:0.0}s"));
         var network = new DetectorNetwork(options.Features, options.Hidden, languageModel, logRatio);
         Standardise(network, train);
+        var names = DetectorNetwork.DenseNames(options.Features).ToList();
+        foreach (var excluded in options.ExcludedDense)
+        {
+            var index = names.IndexOf(excluded);
+            if (index < 0)
+            {
+                throw new ArgumentException($"ExcludedDense names '{excluded}', which is not a dense feature ({string.Join(", ", names)}).");
+            }
+            network.DenseScale[index] = 0;
+        }
         var optimiser = new NetworkOptimiser(network, options, random);
         var (bestEpoch, epochs) = optimiser.Fit(train, held, progress, ct);
 
@@ -61,40 +106,13 @@ public static class DetectorTrainer
         progress?.Report(new("thresholds", $"validation AUROC {validationMetrics.Auroc:0.0000}, TPR@1%FPR {validationMetrics.TprAt1PctFpr:0.000}, "
             + $"threshold {thresholds.Synthetic:0.000}"));
 
-        Directory.CreateDirectory(outputDirectory);
-        var modelPath = Path.Combine(outputDirectory, ModelFileName);
         var bytes = DetectorGraph.Build(network, new Dictionary<string, string>
         {
             ["name"] = options.ModelName,
             ["version"] = options.ModelVersion,
             ["labels"] = string.Join(",", DetectorNetwork.Labels),
         });
-        File.WriteAllBytes(modelPath, bytes);
-
-        var manifest = new ModelManifest
-        {
-            Name = options.ModelName,
-            Version = options.ModelVersion,
-            Created = DateTimeOffset.UtcNow,
-            Labels = DetectorNetwork.Labels,
-            Features = options.Features,
-            DenseFeatures = DetectorNetwork.DenseNames(options.Features).ToArray(),
-            Network = new NetworkShape(network.Dim, options.Features.NgramBuckets, network.Hidden, "float16",
-                [DetectorGraph.NgramIds, DetectorGraph.NgramWeights, DetectorGraph.LmWords, DetectorGraph.LmContexts,
-                 DetectorGraph.LmPairs, DetectorGraph.LmMask, DetectorGraph.Style], DetectorGraph.Probabilities),
-            Thresholds = thresholds,
-            Training = new TrainingRecord(Path.GetFileName(file), CorpusReader.Digest(file), train.Length, held.Length,
-                options.Seed, epochs, bestEpoch, Math.Round(clock.Elapsed.TotalSeconds, 1),
-                $"online; embedding row-wise Adagrad lr {options.EmbeddingLearningRate} with n-gram dropout {options.NgramDropout}, "
-                + $"dense Adam lr {options.DenseLearningRate}, linear decay, weight averaging from epoch {options.AverageFromEpoch}, "
-                + $"source-balanced weights {options.BalanceSources}, early stopping on validation AUROC (patience {options.Patience})"),
-            Metrics = new Dictionary<string, MetricsSummary> { ["validation"] = validationMetrics },
-            ModelSha256 = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)),
-        };
-        var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
-        File.WriteAllText(manifestPath, manifest.ToJson());
-        progress?.Report(new("done", $"wrote {modelPath} ({bytes.Length / 1048576.0:0.0} MiB) in {clock.Elapsed.TotalSeconds:0.0}s"));
-        return new TrainingResult(modelPath, manifestPath, manifest, clock.Elapsed);
+        return new FittedDetector(network, bytes, thresholds, validationMetrics, train.Length, held.Length, bestEpoch, epochs);
     }
 
     /// <summary>Marks <paramref name="fraction"/> of every source as validation, so each source is represented.</summary>
@@ -150,18 +168,21 @@ public static class DetectorTrainer
     /// Human training texts get their statistics from a model that excludes their own fold (cross-fitting), so
     /// at training time they look like unseen human text does at inference time.
     /// </summary>
-    static LanguageModelTables CrossFitLanguageModel(TrainingExample[] examples, bool[] validation, TrainingOptions options,
+    static LanguageModelTables CrossFitLanguageModel(TrainingExample[] examples, bool[] validation, int[] groups, TrainingOptions options,
         DeterministicRandom random, CancellationToken ct)
     {
         var config = options.Features;
         var humans = Enumerable.Range(0, examples.Length).Where(i => !validation[i] && examples[i].Label == 0).ToList();
-        random.Shuffle(humans);
         var folds = Math.Max(2, options.LanguageModelFolds);
-        var foldOf = new Dictionary<int, int>();
-        for (var k = 0; k < humans.Count; k++)
+        // Folds by group: a text and its augmented variants share a fold, so no variant is scored by a model that read another.
+        var humanGroups = humans.Select(i => groups[i]).Distinct().ToList();
+        random.Shuffle(humanGroups);
+        var foldOfGroup = new Dictionary<int, int>();
+        for (var k = 0; k < humanGroups.Count; k++)
         {
-            foldOf[humans[k]] = k % folds;
+            foldOfGroup[humanGroups[k]] = k % folds;
         }
+        var foldOf = humans.ToDictionary(i => i, i => foldOfGroup[groups[i]]);
         var sortedHumans = humans.Order().ToList();
 
         LanguageModelTables Build(int excludedFold)
@@ -194,19 +215,25 @@ public static class DetectorTrainer
     /// Naive-Bayes n-gram log ratios from all training documents for the model, and for each training document its
     /// statistics from a table that excludes its own fold (the same cross-fitting as the language model).
     /// </summary>
-    static float[] CrossFitLogRatios(TrainingExample[] examples, bool[] validation, TrainingOptions options, DeterministicRandom random)
+    static float[] CrossFitLogRatios(TrainingExample[] examples, bool[] validation, int[] groups, TrainingOptions options, DeterministicRandom random)
     {
         var buckets = options.Features.NgramBuckets;
         var folds = Math.Max(2, options.LanguageModelFolds);
         var members = Enumerable.Range(0, examples.Length).Where(i => !validation[i]).ToList();
-        random.Shuffle(members);
+        var memberGroups = members.Select(i => groups[i]).Distinct().ToList();
+        random.Shuffle(memberGroups);
+        var foldOfGroup = new Dictionary<int, int>();
+        for (var k = 0; k < memberGroups.Count; k++)
+        {
+            foldOfGroup[memberGroups[k]] = k % folds;
+        }
         var foldOf = new int[examples.Length];
         Array.Fill(foldOf, -1);
         var total = new NgramLogRatioCounts(buckets);
         var foldCounts = Enumerable.Range(0, folds).Select(_ => new NgramLogRatioCounts(buckets)).ToArray();
-        for (var k = 0; k < members.Count; k++)
+        foreach (var i in members)
         {
-            foldOf[members[k]] = k % folds;
+            foldOf[i] = foldOfGroup[groups[i]];
         }
         for (var i = 0; i < examples.Length; i++)
         {
@@ -227,27 +254,36 @@ public static class DetectorTrainer
         return full;
     }
 
-    /// <summary>Sets <see cref="TrainingExample.Weight"/> when <see cref="TrainingOptions.BalanceSources"/> is on; mean weight 1.</summary>
+    /// <summary>
+    /// Sets <see cref="TrainingExample.Weight"/> (mean 1). With <see cref="TrainingOptions.BalanceSources"/>, human and
+    /// machine-or-mixed documents carry equal weight within each family; with <see cref="TrainingOptions.BalanceFamilies"/>
+    /// every family also carries the same total weight, so the largest family does not decide what "machine" means.
+    /// </summary>
     static void AssignWeights(TrainingExample[] examples, List<CorpusDocument> documents, TrainingOptions options)
     {
-        if (!options.BalanceSources)
+        if (!options.BalanceSources && !options.BalanceFamilies)
         {
             return;
         }
-        static string Family(CorpusDocument d) => (d.Source ?? "").Split('/')[0];
         var counts = new Dictionary<(string, bool), int>();
+        var familyCounts = new Dictionary<string, int>();
         for (var i = 0; i < examples.Length; i++)
         {
-            var key = (Family(documents[i]), examples[i].Label != 0);
+            var family = documents[i].Family;
+            var key = (family, examples[i].Label != 0);
             counts[key] = counts.GetValueOrDefault(key) + 1;
+            familyCounts[family] = familyCounts.GetValueOrDefault(family) + 1;
         }
         var raw = new float[examples.Length];
         for (var i = 0; i < examples.Length; i++)
         {
-            var family = Family(documents[i]);
+            var family = documents[i].Family;
             var own = counts[(family, examples[i].Label != 0)];
-            var familySize = counts.GetValueOrDefault((family, true)) + counts.GetValueOrDefault((family, false));
-            raw[i] = Math.Min(options.MaxExampleWeight, familySize / (2f * own));
+            var familySize = familyCounts[family];
+            var sides = counts.ContainsKey((family, true)) && counts.ContainsKey((family, false)) ? 2f : 1f;
+            var withinFamily = options.BalanceSources ? familySize / (sides * own) : 1f;
+            var acrossFamilies = options.BalanceFamilies ? examples.Length / ((float)familyCounts.Count * familySize) : 1f;
+            raw[i] = Math.Min(options.MaxExampleWeight, withinFamily * acrossFamilies);
         }
         var mean = raw.Average();
         for (var i = 0; i < examples.Length; i++)
@@ -318,6 +354,32 @@ public static class DetectorTrainer
             Math.Round(predicted.Zip(labels).Count(p => p.First == p.Second) / (double)labels.Length, 6),
             Math.Round(ClassMetrics.MacroF1(predicted, labels, DetectorNetwork.Classes), 6));
     }
+}
+
+/// <summary>A network trained in memory, its ONNX bytes, and what its manifest needs.</summary>
+internal sealed record FittedDetector(DetectorNetwork Network, byte[] Onnx, DetectorThresholds Thresholds, MetricsSummary Validation,
+    int TrainDocuments, int ValidationDocuments, int BestEpoch, int Epochs)
+{
+    public ModelManifest Manifest(TrainingOptions options, string corpus, string corpusDigest, TimeSpan duration) => new()
+    {
+        Name = options.ModelName,
+        Version = options.ModelVersion,
+        Created = DateTimeOffset.UtcNow,
+        Labels = DetectorNetwork.Labels,
+        Features = options.Features,
+        DenseFeatures = DetectorNetwork.DenseNames(options.Features).ToArray(),
+        Network = new NetworkShape(Network.Dim, options.Features.NgramBuckets, Network.Hidden, "float16",
+            [DetectorGraph.NgramIds, DetectorGraph.NgramWeights, DetectorGraph.LmWords, DetectorGraph.LmContexts,
+             DetectorGraph.LmPairs, DetectorGraph.LmMask, DetectorGraph.Style], DetectorGraph.Probabilities),
+        Thresholds = Thresholds,
+        Training = new TrainingRecord(corpus, corpusDigest, TrainDocuments, ValidationDocuments,
+            options.Seed, Epochs, BestEpoch, Math.Round(duration.TotalSeconds, 1),
+            $"online; embedding row-wise Adagrad lr {options.EmbeddingLearningRate} with n-gram dropout {options.NgramDropout}, "
+            + $"dense Adam lr {options.DenseLearningRate}, linear decay, weight averaging from epoch {options.AverageFromEpoch}, "
+            + $"source-balanced weights {options.BalanceSources}, early stopping on validation AUROC (patience {options.Patience})"),
+        Metrics = new Dictionary<string, MetricsSummary> { ["validation"] = Validation },
+        ModelSha256 = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Onnx)),
+    };
 }
 
 /// <summary>A featurized training document; <see cref="Dense"/> is filled once the language model exists.</summary>

@@ -21,7 +21,7 @@ internal sealed class NetworkOptimiser
         net = network;
         this.options = options;
         this.random = random;
-        var limit = 1f / net.Dim;
+        var limit = options.NgramBag ? 1f / net.Dim : 0f;
         for (var i = 0; i < net.Embedding.Length; i++)
         {
             net.Embedding[i] = random.Uniform(limit);
@@ -146,6 +146,10 @@ internal sealed class NetworkOptimiser
 
     ReadOnlySpan<int> Keep(int[] ngrams, int[] buffer)
     {
+        if (!options.NgramBag)
+        {
+            return [];
+        }
         if (options.NgramDropout <= 0)
         {
             return ngrams;

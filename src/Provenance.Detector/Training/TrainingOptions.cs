@@ -31,6 +31,18 @@ public sealed record TrainingOptions
     /// </summary>
     public bool BalanceSources { get; init; } = true;
 
+    /// <summary>
+    /// Give every family (<see cref="Corpus.CorpusDocument.Family"/>) the same total weight. Otherwise the largest family
+    /// (hc3plus holds 40% of the corpus) teaches its own notion of machine text to the others.
+    /// </summary>
+    public bool BalanceFamilies { get; init; }
+
+    /// <summary>
+    /// Augmented variants per training document (<see cref="TextAugmenter"/>: a random window of whole sentences and a
+    /// random layout), so the model cannot key on a source's length or formatting. 0 trains on the corpus as it is.
+    /// </summary>
+    public int AugmentedCopies { get; init; }
+
     /// <summary>Upper bound on a balancing weight, so a few hundred documents cannot dominate.</summary>
     public float MaxExampleWeight { get; init; } = 5f;
 
@@ -57,6 +69,12 @@ public sealed record TrainingOptions
     public string ModelVersion { get; init; } = "1.0.0";
 
     public FeatureConfig Features { get; init; } = new();
+
+    /// <summary>Train the hashed n-gram embedding bag; false leaves it at zero, so only the dense statistics decide.</summary>
+    public bool NgramBag { get; init; } = true;
+
+    /// <summary>Dense statistics (by manifest name) the classifier ignores: their standardisation scale is 0.</summary>
+    public IReadOnlyList<string> ExcludedDense { get; init; } = [];
 }
 
 /// <summary>A training milestone, for a progress bar or a log line.</summary>
