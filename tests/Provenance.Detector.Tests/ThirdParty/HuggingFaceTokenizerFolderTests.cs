@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Microsoft.ML.Tokenizers;
 using Provenance.Detector.ThirdParty;
 
 namespace Provenance.Detector.Tests.ThirdParty;
@@ -140,5 +142,84 @@ public sealed class HuggingFaceTokenizerFolderTests : IDisposable
         Assert.Contains("tokenizer.json", error.Message);
         Assert.Contains("merges.txt", error.Message);
         Assert.Contains("tokenizer.model", error.Message);
+    }
+
+    /// <summary>
+    /// A Llama-2-style SentencePiece BPE model (sentencepiece_model.proto: pieces = 1 {piece = 1, score = 2, type = 3},
+    /// trainer_spec = 2 {model_type = 3, unk/bos/eos/pad ids = 40-43}, normalizer_spec = 3 {name = 1,
+    /// add_dummy_prefix = 3, remove_extra_whitespaces = 4, escape_whitespaces = 5}), written field by field.
+    /// </summary>
+    static byte[] SentencePieceModel()
+    {
+        (string Piece, float Score, int Type)[] pieces =
+        [
+            ("<unk>", 0, 2), ("<s>", 0, 3), ("</s>", 0, 3),
+            ("▁", -1, 1), ("a", -2, 1), ("b", -3, 1), ("c", -4, 1), ("d", -5, 1),
+            ("▁a", -6, 1), ("ab", -7, 1), ("▁ab", -8, 1), ("cd", -9, 1), ("▁c", -10, 1), ("▁cd", -11, 1),
+        ];
+        using var buffer = new MemoryStream();
+        var output = new CodedOutputStream(buffer);
+        foreach (var (piece, score, type) in pieces)
+        {
+            var message = new MemoryStream();
+            var inner = new CodedOutputStream(message);
+            inner.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            inner.WriteString(piece);
+            inner.WriteTag(2, WireFormat.WireType.Fixed32);
+            inner.WriteFloat(score);
+            inner.WriteTag(3, WireFormat.WireType.Varint);
+            inner.WriteEnum(type);
+            inner.Flush();
+            output.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(ByteString.CopyFrom(message.ToArray()));
+        }
+        var trainer = new MemoryStream();
+        var spec = new CodedOutputStream(trainer);
+        foreach (var (field, value) in new[] { (3, 2), (40, 0), (41, 1), (42, 2), (43, -1) })
+        {
+            spec.WriteTag(field, WireFormat.WireType.Varint);
+            spec.WriteInt32(value);
+        }
+        spec.Flush();
+        output.WriteTag(2, WireFormat.WireType.LengthDelimited);
+        output.WriteBytes(ByteString.CopyFrom(trainer.ToArray()));
+        var normalizer = new MemoryStream();
+        var norm = new CodedOutputStream(normalizer);
+        norm.WriteTag(1, WireFormat.WireType.LengthDelimited);
+        norm.WriteString("identity");
+        foreach (var field in new[] { 3, 4, 5 })
+        {
+            norm.WriteTag(field, WireFormat.WireType.Varint);
+            norm.WriteBool(true);
+        }
+        norm.Flush();
+        output.WriteTag(3, WireFormat.WireType.LengthDelimited);
+        output.WriteBytes(ByteString.CopyFrom(normalizer.ToArray()));
+        output.Flush();
+        return buffer.ToArray();
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void ASentencePieceModelAddsBosUnlessTheTokenizerConfigSaysNot(bool? addBos, bool expectBos)
+    {
+        var model = SentencePieceModel();
+        File.WriteAllBytes(Path.Combine(directory.FullName, "tokenizer.model"), model);
+        if (addBos is { } add)
+        {
+            Write("tokenizer_config.json", $$"""{"add_bos_token": {{(add ? "true" : "false")}}}""");
+        }
+        var plain = SentencePieceTokenizer.Create(new MemoryStream(model), addBeginningOfSentence: false, addEndOfSentence: false);
+        var text = "ab cd abcd";
+
+        var tokenizer = HuggingFaceTokenizerFolder.Load(directory.FullName);
+        var ids = tokenizer.Encode(text, 100);
+
+        var body = plain.EncodeToIds(text);
+        Assert.Contains(10, body);
+        Assert.Equal(expectBos ? [1, .. body] : body.ToArray(), ids);
+        Assert.Equal(14, tokenizer.Vocabulary!.Count);
     }
 }
