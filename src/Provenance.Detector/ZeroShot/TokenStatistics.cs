@@ -5,13 +5,17 @@ namespace Provenance.Detector.ZeroShot;
 
 /// <summary>
 /// Per-position statistics of a next-token distribution, straight from a row of logits. Each is one vectorised pass
-/// after the max: exponentials in single precision (as the model computed its logits), sums in double, because a
-/// vocabulary of 150,000 terms summed in float loses digits the criteria divide by.
+/// after the max: exponentials in single precision (as the model computed its logits), partial sums in single
+/// precision over blocks of <see cref="Block"/> vectors, totals in double, because a vocabulary of 150,000 terms summed
+/// in float alone loses digits the criteria divide by, while widening every vector costs more than the exponentials.
 /// </summary>
 internal static class TokenStatistics
 {
     /// <summary>Below this a shifted logit's probability is 0 in float; clamping keeps -inf logits from making 0 × -inf = NaN.</summary>
     const float Floor = -1000f;
+
+    /// <summary>Vectors summed in float before the sum moves to double: error at most ~32 roundings per lane.</summary>
+    const int Block = 32;
 
     /// <summary>
     /// For p = softmax(<paramref name="logits"/>): log p(<paramref name="target"/>), the mean of log p under p, and its
@@ -26,14 +30,21 @@ internal static class TokenStatistics
         var floor = new Vector<float>(Floor);
         Vector<double> s0 = Vector<double>.Zero, s1 = Vector<double>.Zero, s2 = Vector<double>.Zero;
         var i = 0;
-        for (; i <= logits.Length - Vector<float>.Count; i += Vector<float>.Count)
+        while (i <= logits.Length - Vector<float>.Count)
         {
-            var a = Vector.Max(new Vector<float>(logits[i..]) - shift, floor);
-            var e = Vector.Exp(a);
-            var ea = e * a;
-            s0 += Widened(e);
-            s1 += Widened(ea);
-            s2 += Widened(ea * a);
+            Vector<float> f0 = Vector<float>.Zero, f1 = Vector<float>.Zero, f2 = Vector<float>.Zero;
+            for (var k = 0; k < Block && i <= logits.Length - Vector<float>.Count; k++, i += Vector<float>.Count)
+            {
+                var a = Vector.Max(new Vector<float>(logits[i..]) - shift, floor);
+                var e = Vector.Exp(a);
+                var ea = e * a;
+                f0 += e;
+                f1 += ea;
+                f2 += ea * a;
+            }
+            s0 += Widened(f0);
+            s1 += Widened(f1);
+            s2 += Widened(f2);
         }
         double t0 = Vector.Sum(s0), t1 = Vector.Sum(s1), t2 = Vector.Sum(s2);
         for (; i < logits.Length; i++)
@@ -64,14 +75,21 @@ internal static class TokenStatistics
         var floor = new Vector<float>(Floor);
         Vector<double> sumP = Vector<double>.Zero, sumQ = Vector<double>.Zero, cross = Vector<double>.Zero;
         var i = 0;
-        for (; i <= observer.Length - Vector<float>.Count; i += Vector<float>.Count)
+        while (i <= observer.Length - Vector<float>.Count)
         {
-            var a = Vector.Max(new Vector<float>(observer[i..]) - shiftP, floor);
-            var b = Vector.Max(new Vector<float>(performer[i..]) - shiftQ, floor);
-            var ea = Vector.Exp(a);
-            sumP += Widened(ea);
-            sumQ += Widened(Vector.Exp(b));
-            cross += Widened(ea * b);
+            Vector<float> fP = Vector<float>.Zero, fQ = Vector<float>.Zero, fCross = Vector<float>.Zero;
+            for (var k = 0; k < Block && i <= observer.Length - Vector<float>.Count; k++, i += Vector<float>.Count)
+            {
+                var a = Vector.Max(new Vector<float>(observer[i..]) - shiftP, floor);
+                var b = Vector.Max(new Vector<float>(performer[i..]) - shiftQ, floor);
+                var ea = Vector.Exp(a);
+                fP += ea;
+                fQ += Vector.Exp(b);
+                fCross += ea * b;
+            }
+            sumP += Widened(fP);
+            sumQ += Widened(fQ);
+            cross += Widened(fCross);
         }
         double tP = Vector.Sum(sumP), tQ = Vector.Sum(sumQ), tCross = Vector.Sum(cross);
         for (; i < observer.Length; i++)
