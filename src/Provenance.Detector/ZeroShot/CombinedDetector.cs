@@ -20,7 +20,10 @@ public sealed class CombinedDetector : ITextDetector
     readonly ZeroShotScorer scorer;
     readonly CombinationRule rule;
 
-    /// <summary>Takes ownership of <paramref name="classifier"/> and <paramref name="scorer"/>: disposing this disposes them.</summary>
+    /// <summary>
+    /// Takes ownership of <paramref name="classifier"/> and <paramref name="scorer"/>: disposing this disposes them.
+    /// If the constructor throws (a rule fitted for other models), they stay the caller's.
+    /// </summary>
     /// <param name="thresholds">Thresholds for the combined probability; null uses the rule's, else the classifier's.</param>
     public CombinedDetector(ITextDetector classifier, ZeroShotScorer scorer, CombinationRule rule, DetectorThresholds? thresholds = null)
     {
