@@ -90,7 +90,8 @@ public static class JsonlScorer
         return new JsonlScoreSummary(lines, scored, blank, errors);
     }
 
-    static bool TryParse(string line, out JsonElement id, out string text, out string reason)
+    /// <summary>Reads one {"id", "text"} line; shared with the zero-shot scorer's JSONL loop so both accept and reject the same lines.</summary>
+    internal static bool TryParse(string line, out JsonElement id, out string text, out string reason)
     {
         id = default;
         text = "";

@@ -14,7 +14,17 @@ internal static partial class ExecutionProviders
     public const string Cuda = "cuda";
     public const string TensorRt = "tensorrt";
 
-    public static (InferenceSession Session, string Provider) CreateSession(byte[] model, DetectorOptions options, ILogger logger, string modelId)
+    public static (InferenceSession Session, string Provider) CreateSession(byte[] model, DetectorOptions options, ILogger logger, string modelId) =>
+        CreateSession(o => new InferenceSession(model, o), options, logger, modelId);
+
+    /// <summary>
+    /// A session on a model file. Large models keep their weights in external data files next to the .onnx
+    /// (model.onnx_data), which ONNX Runtime only finds when it opens the model by path.
+    /// </summary>
+    public static (InferenceSession Session, string Provider) CreateSession(string modelPath, DetectorOptions options, ILogger logger, string modelId) =>
+        CreateSession(o => new InferenceSession(modelPath, o), options, logger, modelId);
+
+    static (InferenceSession Session, string Provider) CreateSession(Func<SessionOptions, InferenceSession> open, DetectorOptions options, ILogger logger, string modelId)
     {
         var requested = (options.ExecutionProvider ?? Cpu).Trim().ToLowerInvariant();
         if (requested is not (Cpu or Cuda or TensorRt))
@@ -33,7 +43,7 @@ internal static partial class ExecutionProviders
                 }
                 // Nodes TensorRT does not take run on CUDA rather than on the CPU.
                 gpuOptions.AppendExecutionProvider_CUDA(options.DeviceId);
-                var session = new InferenceSession(model, gpuOptions);
+                var session = open(gpuOptions);
                 LogProvider(logger, modelId, requested, options.DeviceId);
                 return (session, requested);
             }
@@ -48,7 +58,7 @@ internal static partial class ExecutionProviders
         }
 
         using var cpuOptions = NewOptions(options);
-        var cpuSession = new InferenceSession(model, cpuOptions);
+        var cpuSession = open(cpuOptions);
         LogProvider(logger, modelId, Cpu, 0);
         return (cpuSession, Cpu);
     }

@@ -10,20 +10,30 @@ internal sealed partial class ModelTokenizer
     readonly int? bos;
     readonly int? eos;
 
-    ModelTokenizer(Tokenizer tokenizer, int? bos, int? eos, int padId)
-        : this((text, max) => tokenizer.EncodeToIds(text, max, out _, out _), bos, eos, padId)
+    internal ModelTokenizer(Tokenizer tokenizer, int? bos, int? eos, int padId, IReadOnlyDictionary<string, int>? vocabulary = null)
+        : this((text, max) => tokenizer.EncodeToIds(text, max, out _, out _), bos, eos, padId, vocabulary)
     {
     }
 
-    ModelTokenizer(Func<string, int, IReadOnlyList<int>> encode, int? bos, int? eos, int padId)
+    ModelTokenizer(Func<string, int, IReadOnlyList<int>> encode, int? bos, int? eos, int padId, IReadOnlyDictionary<string, int>? vocabulary = null)
     {
         this.encode = encode;
         this.bos = bos;
         this.eos = eos;
         PadId = padId;
+        Vocabulary = vocabulary;
     }
 
     public int PadId { get; }
+
+    /// <summary>Token put before every text, if the model expects one.</summary>
+    public int? BosId => bos;
+
+    /// <summary>Token put after every text, if the model expects one.</summary>
+    public int? EosId => eos;
+
+    /// <summary>Every token and its id, special tokens included, where the tokenizer exposes them (for comparing two models' vocabularies).</summary>
+    public IReadOnlyDictionary<string, int>? Vocabulary { get; }
 
     /// <summary>Ids for <paramref name="text"/>, special tokens included, at most <paramref name="maxLength"/> of them.</summary>
     public IReadOnlyList<int> Encode(string text, int maxLength)

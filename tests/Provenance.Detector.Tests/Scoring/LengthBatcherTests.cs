@@ -26,4 +26,17 @@ public class LengthBatcherTests
         Assert.Equal([1, 3, 4], batches[0]);
         Assert.Equal([2, 0, 5], batches[1]);
     }
+
+    [Fact]
+    public void NoBatchHoldsMorePaddedTokensThanTheBudgetUnlessOneRowAloneDoes()
+    {
+        var random = new Random(4);
+        var lengths = Enumerable.Range(0, 500).Select(_ => random.Next(1, 600)).ToArray();
+
+        var batches = LengthBatcher.Plan(lengths, 64, maxPaddedTokens: 2048);
+
+        Assert.Equal(Enumerable.Range(0, 500), batches.SelectMany(b => b).Order());
+        Assert.All(batches, b => Assert.True(b.Length <= 64 && (b.Length == 1 || b.Length * b.Max(i => lengths[i]) <= 2048)));
+        Assert.Contains(batches, b => b.Length > 1);
+    }
 }
