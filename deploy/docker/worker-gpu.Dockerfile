@@ -1,15 +1,19 @@
 # The detector worker on an NVIDIA GPU: built against Microsoft.ML.OnnxRuntime.Gpu (-p:OnnxRuntimeGpu=true) and run on
-# a CUDA 12 / cuDNN 9 base image, which ONNX Runtime 1.2x-1.3x GPU builds need. Build from the repository root:
+# a CUDA 13 / cuDNN 9 base image: the Linux CUDA provider of ONNX Runtime 1.32 links libcudart.so.13 and
+# libcublas.so.13 and loads cuDNN 9 (the host needs an NVIDIA driver for CUDA 13, R580 or newer). Build from the
+# repository root:
 #   docker build -f deploy/docker/worker-gpu.Dockerfile -t provenance-worker-gpu .
 # and run with the GPU visible (docker run --gpus all, or the compose profile "gpu"), Detector__ExecutionProvider=cuda.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/Provenance.Worker -c Release -o /app --nologo -p:OnnxRuntimeGpu=true
+# The GPU package also carries the Windows CUDA provider (about 217 MB of DLLs), which a Linux image never loads.
+RUN dotnet publish src/Provenance.Worker -c Release -o /app --nologo -p:OnnxRuntimeGpu=true \
+ && rm -rf /app/runtimes/win-x64
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS dotnet
 
-FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
+FROM nvidia/cuda:13.0.2-cudnn-runtime-ubuntu24.04
 COPY --from=dotnet /usr/share/dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet \
  && apt-get update && apt-get install -y --no-install-recommends libicu74 ca-certificates && rm -rf /var/lib/apt/lists/*

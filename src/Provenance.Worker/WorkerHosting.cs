@@ -1,12 +1,7 @@
 using MassTransit;
-using Microsoft.Extensions.Logging.Abstractions;
 using Provenance.Data;
-using Provenance.Data.Assertions;
-using Provenance.Data.Detection;
-using Provenance.Detector.Scoring;
-using Provenance.Detector.Segments;
+using Provenance.Detection;
 using Provenance.Messaging;
-using Provenance.Worker.Detection;
 
 namespace Provenance.Worker;
 
@@ -15,6 +10,7 @@ public static class WorkerHosting
     /// <summary>
     /// The detector worker: the registry database (texts in, verdicts out), the detector on the configured execution
     /// provider, and the batch consumer on RabbitMQ (<c>ConnectionStrings:Broker</c>; a worker is useless without one).
+    /// The consumer and the detector are registered as the API registers them when it runs the detector in process.
     /// </summary>
     public static IHostApplicationBuilder AddDetectorWorker(this IHostApplicationBuilder builder)
     {
@@ -30,18 +26,12 @@ public static class WorkerHosting
         }
         var broker = BrokerAddress.Parse(brokerUri);
 
-        builder.Services.Configure<DetectionOptions>(builder.Configuration.GetSection(DetectionOptions.Section));
         builder.Services.AddSingleton(_ => RegistryDatabase.CreateDataSource(registry));
-        builder.Services.AddSingleton<AssertionWriter>();
-        builder.Services.AddSingleton<DetectionQueries>();
-        builder.Services.AddSingleton(sp => TextDetector.Load(
-            builder.Configuration.GetSection("Detector").Get<DetectorOptions>() ?? new DetectorOptions(),
-            sp.GetService<ILoggerFactory>()?.CreateLogger("Provenance.Detector") ?? NullLogger.Instance));
-        builder.Services.AddSingleton(sp => new DocumentScorer(sp.GetRequiredService<TextDetector>()));
-
+        builder.AddDetectionOptions();
+        builder.AddDetector();
         builder.Services.AddMassTransit(x =>
         {
-            x.AddConsumer<ClassifyDocumentsConsumer, ClassifyDocumentsConsumerDefinition>();
+            x.AddClassifyDocumentsConsumer();
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.UseBroker(broker, "provenance-worker");
@@ -53,7 +43,7 @@ public static class WorkerHosting
 
     /// <summary>
     /// A worker host with <paramref name="settings"/> on top of the usual configuration; <paramref name="configure"/>
-    /// lets tests add what they need (a log sink, say).
+    /// lets tests add what they need (a log sink, say). The model loads when the host starts.
     /// </summary>
     public static IHost Build(string[] args, IDictionary<string, string?>? settings = null, Action<IHostApplicationBuilder>? configure = null)
     {
@@ -64,9 +54,6 @@ public static class WorkerHosting
         }
         configure?.Invoke(builder);
         builder.AddDetectorWorker();
-        var host = builder.Build();
-        // Load the model now, so a broken model or provider fails the start instead of the first message.
-        _ = host.Services.GetRequiredService<TextDetector>();
-        return host;
+        return builder.Build();
     }
 }

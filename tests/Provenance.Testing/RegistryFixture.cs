@@ -27,6 +27,14 @@ public class RegistryFixture : IAsyncLifetime
     /// <summary>Configuration the host starts with; subclasses add to it.</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>
+    /// Whether the API runs the detector in process (<c>Detection:InProcess</c>; without a broker it then classifies every
+    /// undeclared document). Off here: tests assert on the assertion histories they write, and a detector adding verdicts
+    /// in the background would race with them (and load a model into every test host). The in-process detector has
+    /// tests of its own, on the API as the run command starts it.
+    /// </summary>
+    protected virtual bool DetectorInProcess => false;
+
     public IServiceProvider Services => Factory.Services;
 
     WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("fixture not initialized");
@@ -34,12 +42,14 @@ public class RegistryFixture : IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateAsync("provenance_test");
-        var settings = new Dictionary<string, string?>(Settings)
+        var settings = new Dictionary<string, string?> { ["Detection:InProcess"] = DetectorInProcess ? "true" : "false" };
+        foreach (var (key, value) in Settings)
         {
-            ["ConnectionStrings:Registry"] = ConnectionString,
-            ["Database:MigrateOnStartup"] = "true",
-            ["PROVENANCE_ADMIN_KEY"] = AdminKey,
-        };
+            settings[key] = value;
+        }
+        settings["ConnectionStrings:Registry"] = ConnectionString;
+        settings["Database:MigrateOnStartup"] = "true";
+        settings["PROVENANCE_ADMIN_KEY"] = AdminKey;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Testing");

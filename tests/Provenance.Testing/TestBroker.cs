@@ -111,6 +111,9 @@ public sealed class DetectionRegistryFixture : BusRegistryFixture
 
     protected override bool RequestClassification => true;
 
+    // As deployed: Detection:InProcess at its default (on), so the broker alone must keep the detector out of the API.
+    protected override bool DetectorInProcess => true;
+
     /// <summary>What the worker logged, for failure messages.</summary>
     public LogSink WorkerLog { get; } = new();
 

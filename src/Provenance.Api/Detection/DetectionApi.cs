@@ -11,10 +11,10 @@ namespace Provenance.Api.Detection;
 /// <summary>What to (re)score: <c>unknown</c> documents, or those scored by other versions of <c>model</c>.</summary>
 /// <param name="Scope">unknown or rescore.</param>
 /// <param name="Model">
-/// For rescore: the detector the workers run, as name@version. Documents that another version of it (same name) has
-/// scored and it has not are sent to the workers. Workers always score with the model they run, so naming any other
-/// version rescores with theirs anyway: a worker warns when a rescore names a model it does not run, and records no
-/// new assertion where its own verdict on a document is unchanged.
+/// For rescore: the detector that classifies (the workers', or the API's own in process), as name@version. Documents
+/// that another version of it (same name) has scored and it has not are sent to the detector. A detector always scores
+/// with the model it runs, so naming any other version rescores with that one anyway: it warns when a rescore names a
+/// model it does not run, and records no new assertion where its own verdict on a document is unchanged.
 /// </param>
 public sealed record DetectionRequest(string? Scope, string? Model = null);
 
@@ -26,7 +26,7 @@ internal static class DetectionApi
     {
         routes.MapPost("/v1/detection/requests", RequestDetection).WithName(nameof(RequestDetection)).WithTags("Detection")
             .RequirePermission(Permission.Assert)
-            .WithSummary("Ask the detector workers to classify every unknown document, or to rescore what versions other than the one they run (model) scored.")
+            .WithSummary("Ask the detector (in the API, or workers behind a broker) to classify every unknown document, or to rescore what other versions of the model it runs (model) scored; 503 when no detector can receive requests.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         return routes;
@@ -45,7 +45,7 @@ internal static class DetectionApi
             case "rescore":
                 if (!GeneratorName.TryParse(request.Model, out var model, out _) || model.Version.Length == 0)
                 {
-                    return Problems.Invalid("rescore needs model as name@version: the detector the workers run, such as provenance-detector@1.0.0 (a worker logs it at start, and every verdict names it).", "invalid_model");
+                    return Problems.Invalid("rescore needs model as name@version: the detector that classifies, such as provenance-detector@1.0.0 (the worker, or the API running it in process, logs it at start, and every verdict names it).", "invalid_model");
                 }
                 rescoreFor = model.ToString();
                 page = after => queries.ScoredByOlderVersionsAsync(rescoreFor, after, DetectionRequester.IdsPerMessage, ct);
@@ -55,9 +55,7 @@ internal static class DetectionApi
         }
         if (!requester.Enabled)
         {
-            return Problems.Make(StatusCodes.Status503ServiceUnavailable, "Detection is not available",
-                "The registry runs without a message broker, so no detector worker can receive requests. Configure ConnectionStrings:Broker and run a worker.",
-                "detection_unavailable");
+            return Problems.Make(StatusCodes.Status503ServiceUnavailable, "Detection is not available", requester.WhyDisabled, "detection_unavailable");
         }
         long requested = 0, after = 0;
         var messages = 0;

@@ -3,32 +3,38 @@ using Microsoft.Extensions.Options;
 using Provenance.Contracts.Detection;
 using Provenance.Data.Detection;
 using Provenance.Data.Registration;
+using Provenance.Detection;
 using Provenance.Domain.Assertions;
-using Provenance.Messaging;
 
 namespace Provenance.Api.Detection;
 
-/// <summary>The <c>Detection</c> section of the API's configuration.</summary>
-public sealed class DetectionOptions
+/// <summary>Who receives this registry's <see cref="ClassifyDocuments"/> requests.</summary>
+public enum DetectorPlacement
 {
-    public const string Section = "Detection";
+    /// <summary>Nobody: no broker, and <c>Detection:InProcess</c> is false.</summary>
+    None,
 
-    /// <summary>
-    /// Ask the detector workers to classify every new document whose class is unknown. Defaults to on when a broker
-    /// is configured: with the in-process bus no worker could ever receive the requests.
-    /// </summary>
-    public bool? RequestClassification { get; set; }
+    /// <summary>The API itself, on its in-process bus (no broker, <c>Detection:InProcess</c> on).</summary>
+    InProcess,
 
-    /// <summary>The detector workers' queue.</summary>
-    public string Queue { get; set; } = BusConfiguration.ClassifyDocumentsQueue;
+    /// <summary>Detector workers, through the broker.</summary>
+    Workers,
 }
 
-/// <summary>Sends <see cref="ClassifyDocuments"/> to the detector workers' queue.</summary>
-public sealed class DetectionRequester(IOptions<DetectionOptions> options, IConfiguration configuration)
+/// <summary>Sends <see cref="ClassifyDocuments"/> to the detector's queue, wherever the detector runs.</summary>
+public sealed class DetectionRequester(IOptions<DetectionOptions> options, DetectorPlacement placement)
 {
     public const int IdsPerMessage = 1_000;
 
-    public bool Enabled { get; } = options.Value.RequestClassification ?? !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Broker"));
+    public DetectorPlacement Placement => placement;
+
+    public bool Enabled { get; } = options.Value.RequestClassification ?? placement != DetectorPlacement.None;
+
+    /// <summary>Why no requests are sent, and what to change, when <see cref="Enabled"/> is false.</summary>
+    public string WhyDisabled => placement == DetectorPlacement.None
+        ? $"The registry runs without a message broker and with {DetectionOptions.Section}:{nameof(DetectionOptions.InProcess)}=false, so no detector can receive requests. "
+          + "Remove that setting to run the detector in the API, or configure ConnectionStrings:Broker and run a detector worker."
+        : $"{DetectionOptions.Section}:{nameof(DetectionOptions.RequestClassification)} is false, so this registry asks no detector to classify anything. Remove the setting and restart.";
 
     /// <summary>Requests classification of the documents a registration created without knowing their class.</summary>
     public Task RequestForNewUnknownAsync(ISendEndpointProvider via, IEnumerable<RegistrationResult> results, CancellationToken ct) =>

@@ -1,8 +1,10 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Provenance.Contracts.Documents;
 using Provenance.Contracts.Ingestion;
 using Provenance.Data.Assertions;
 using Provenance.Data.Registration;
+using Provenance.Detector.Scoring;
 using Provenance.Domain.Assertions;
 using Provenance.Domain.Documents;
 using Provenance.Messaging.Ingestion;
@@ -125,6 +127,14 @@ public sealed class WorkerDetectionTests(DetectionRegistryFixture registry) : IC
             await Task.Delay(100);
         }
         throw new TimeoutException($"the worker did not log what was expected within 30 s. Worker log:\n{registry.WorkerLog.Text}");
+    }
+
+    [Fact]
+    public void WithABrokerTheApiLeavesTheDetectorToTheWorkersAndLoadsNoModel()
+    {
+        var detector = registry.Services.GetService<ITextDetector>();
+
+        Assert.Null(detector);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Provenance.Contracts.Detection;
 using Provenance.Data.Assertions;
@@ -8,7 +9,7 @@ using Provenance.Detector.Segments;
 using Provenance.Domain;
 using Provenance.Domain.Assertions;
 
-namespace Provenance.Worker.Detection;
+namespace Provenance.Detection;
 
 /// <summary>
 /// Scores the documents of a round of <see cref="ClassifyDocuments"/> requests and records each verdict as a detector
@@ -16,9 +17,10 @@ namespace Provenance.Worker.Detection;
 /// MassTransit gathers the requests (up to a count or a wait); the detector batches the texts by length.
 /// A verdict that says what this model's latest verdict on the document already says (same class, same confidence
 /// at the stored precision) is not recorded again, so redelivery and rescoring do not grow the history.
+/// The detector worker hosts it on RabbitMQ; the API hosts it on its in-process bus (<see cref="DetectionOptions.InProcess"/>).
 /// </summary>
 public sealed partial class ClassifyDocumentsConsumer(
-    DocumentScorer scorer, TextDetector detector, DetectionQueries queries, AssertionWriter assertions,
+    DocumentScorer scorer, ITextDetector detector, DetectionQueries queries, AssertionWriter assertions,
     IOptions<DetectionOptions> options, ILogger<ClassifyDocumentsConsumer> logger) : IConsumer<Batch<ClassifyDocuments>>
 {
     public async Task Consume(ConsumeContext<Batch<ClassifyDocuments>> context)
@@ -47,9 +49,9 @@ public sealed partial class ClassifyDocumentsConsumer(
     }
 
     /// <summary>
-    /// A rescore selects documents that models other than the one it names have scored; a worker scores with its own
+    /// A rescore selects documents that models other than the one it names have scored; a detector scores with its own
     /// model whatever the request names. When the two differ the request was probably meant for other workers or
-    /// named the wrong version: say so, since the verdicts recorded will be this worker's model's.
+    /// named the wrong version: say so, since the verdicts recorded will be this detector's model's.
     /// </summary>
     void WarnAboutRescoresForOtherModels(Batch<ClassifyDocuments> batch)
     {
@@ -61,6 +63,11 @@ public sealed partial class ClassifyDocumentsConsumer(
         }
     }
 
+    /// <summary>
+    /// The class a verdict records; the one place detector classes become registry classes. An abstaining detector
+    /// (<see cref="DetectorClass.Unknown"/>, confidence null) is recorded as a detector assertion of class unknown, its
+    /// scores kept as evidence.
+    /// </summary>
     static ProvenanceClass ClassOf(DetectorClass c) => c switch
     {
         DetectorClass.Human => ProvenanceClass.Human,
@@ -69,42 +76,12 @@ public sealed partial class ClassifyDocumentsConsumer(
         _ => ProvenanceClass.Unknown,
     };
 
-
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Scored {Documents} documents with {Model}: {Recorded} new verdicts recorded, {Unchanged} unchanged since its last verdict")]
     static partial void LogScored(ILogger logger, int documents, string model, int recorded, int unchanged);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "A rescore for {RequestedModel} sent {Documents} documents to this worker, which runs {Model}: they are scored with {Model}, "
-            + "and those whose {Model} verdict is unchanged get no new assertion. A rescore should name the model the workers run.")]
+        Message = "A rescore for {RequestedModel} sent {Documents} documents to this detector, which runs {Model}: they are scored with {Model}, "
+            + "and those whose {Model} verdict is unchanged get no new assertion. A rescore should name the model the detector runs.")]
     static partial void LogRescoreForOtherModel(ILogger logger, int documents, string requestedModel, string model);
-}
-
-/// <summary>Queue, batching and retries of <see cref="ClassifyDocumentsConsumer"/>.</summary>
-public sealed class ClassifyDocumentsConsumerDefinition : ConsumerDefinition<ClassifyDocumentsConsumer>
-{
-    readonly DetectionOptions _options;
-
-    public ClassifyDocumentsConsumerDefinition(IOptions<DetectionOptions> options)
-    {
-        _options = options.Value;
-        EndpointName = _options.Queue;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<ClassifyDocumentsConsumer> consumerConfigurator, IRegistrationContext context)
-    {
-        // The broker must hand over at least a whole round of requests at once for the batch to fill.
-        endpointConfigurator.PrefetchCount = Math.Max(_options.MaxMessagesPerBatch * 2, 16);
-        consumerConfigurator.Options<BatchOptions>(o => o
-            .SetMessageLimit(_options.MaxMessagesPerBatch)
-            .SetTimeLimit(TimeSpan.FromMilliseconds(_options.MaxWaitMilliseconds))
-            .SetConcurrencyLimit(1));
-        endpointConfigurator.UseMessageRetry(r =>
-        {
-            r.Exponential(8, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
-            r.Handle<Npgsql.NpgsqlException>(e => e.IsTransient);
-        });
-        endpointConfigurator.UseInMemoryOutbox(context);
-    }
 }

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Provenance.Data.Assertions;
+using Provenance.Data.Detection;
+using Provenance.Detector.Scoring;
+using Provenance.Detector.Segments;
+
+namespace Provenance.Detection;
+
+/// <summary>
+/// How a host runs the detector: the same registration for the detector worker and for the API, which runs it on its
+/// in-process bus.
+/// </summary>
+public static partial class DetectionHosting
+{
+    /// <summary>The configuration section of <see cref="DetectorOptions"/>: model, execution provider, batch size.</summary>
+    public const string DetectorSection = "Detector";
+
+    /// <summary>The <c>Detection</c> section, bound and checked when the host starts. Once per host.</summary>
+    public static IHostApplicationBuilder AddDetectionOptions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DetectionOptions>().BindConfiguration(DetectionOptions.Section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DetectionOptions>, DetectionOptions.Validator>());
+        return builder;
+    }
+
+    /// <summary>
+    /// The detector (the <c>Detector</c> section) and what <see cref="ClassifyDocumentsConsumer"/> needs besides the
+    /// registry's <see cref="Npgsql.NpgsqlDataSource"/>, which the host registers. The model loads when the host starts,
+    /// before the bus (call this before <c>AddMassTransit</c>): a missing or broken model, or a bad <c>Detector</c>
+    /// setting, stops the start instead of failing the first request.
+    /// </summary>
+    public static IHostApplicationBuilder AddDetector(this IHostApplicationBuilder builder)
+    {
+        // Checked by loading the model, which happens at start (TextDetector says which setting is wrong).
+        builder.Services.AddOptions<DetectorOptions>().BindConfiguration(DetectorSection);
+        // The one place that says which detector scores.
+        builder.Services.AddSingleton<ITextDetector>(sp => TextDetector.Load(
+            sp.GetRequiredService<IOptions<DetectorOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Provenance.Detector")));
+        builder.Services.AddSingleton(sp => new DocumentScorer(sp.GetRequiredService<ITextDetector>()));
+        builder.Services.TryAddSingleton<DetectionQueries>();
+        builder.Services.TryAddSingleton<AssertionWriter>();
+        builder.Services.AddHostedService<DetectorStartup>();
+        return builder;
+    }
+
+    /// <summary>
+    /// <see cref="ClassifyDocumentsConsumer"/> on the queue <c>Detection:Queue</c>, with its batching and retries.
+    /// Needs <see cref="AddDetectionOptions"/> and <see cref="AddDetector"/>.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddClassifyDocumentsConsumer(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ClassifyDocumentsConsumer, ClassifyDocumentsConsumerDefinition>();
+        return bus;
+    }
+
+    /// <summary>Loads the model as the host starts, and says which one runs where.</summary>
+    sealed partial class DetectorStartup(IServiceProvider services, IOptions<DetectionOptions> options, ILogger<DetectorStartup> logger)
+        : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var detector = services.GetRequiredService<ITextDetector>();
+            LogLoaded(logger, detector.ModelId, detector.ExecutionProvider, Stopwatch.GetElapsedTime(started).TotalMilliseconds, options.Value.Queue);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(Level = LogLevel.Information,
+            Message = "Detector {Model} loaded in this process on execution provider {Provider} in {Milliseconds:N0} ms; it classifies the requests on queue {Queue}")]
+        static partial void LogLoaded(ILogger logger, string model, string provider, double milliseconds, string queue);
+    }
+}
