@@ -40,7 +40,7 @@ public static partial class DetectionHosting
         // Checked by loading the model, which happens at start (TextDetector says which setting is wrong).
         builder.Services.AddOptions<DetectorOptions>().BindConfiguration(DetectorSection);
         // The one place that says which detector scores.
-        builder.Services.AddSingleton<ITextDetector>(sp => TextDetector.Load(
+        builder.Services.AddSingleton<ITextDetector>(sp => DetectorLoader.Load(
             sp.GetRequiredService<IOptions<DetectorOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Provenance.Detector")));
         builder.Services.AddSingleton(sp => new DocumentScorer(sp.GetRequiredService<ITextDetector>()));
