@@ -23,6 +23,7 @@ internal sealed class FeatureBatch
     public int Size;
     public int NgramWidth;
     public int TokenWidth;
+    public int StyleWidth;
     public long[] NgramIds = [];
     public float[] NgramWeights = [];
     public long[] LmWords = [];
@@ -31,10 +32,10 @@ internal sealed class FeatureBatch
     public float[] LmMask = [];
     public float[] Style = [];
 
-    public static FeatureBatch Create(int size, int ngramWidth, int tokenWidth)
+    public static FeatureBatch Create(int size, int ngramWidth, int tokenWidth, int styleWidth)
     {
         var batch = new FeatureBatch();
-        batch.Reset(size, ngramWidth, tokenWidth);
+        batch.Reset(size, ngramWidth, tokenWidth, styleWidth);
         return batch;
     }
 
@@ -42,9 +43,10 @@ internal sealed class FeatureBatch
     /// Resizes for a new batch, reusing the arrays when they are big enough (so they may be longer than the batch:
     /// only the first Size * width elements are the batch). The used part is zeroed.
     /// </summary>
-    public void Reset(int size, int ngramWidth, int tokenWidth)
+    public void Reset(int size, int ngramWidth, int tokenWidth, int styleWidth)
     {
         Size = size;
+        StyleWidth = styleWidth;
         // A zero-width tensor is legal ONNX but some kernels dislike it; padding columns cost next to nothing.
         NgramWidth = Quantize(ngramWidth);
         TokenWidth = Quantize(tokenWidth);
@@ -54,7 +56,7 @@ internal sealed class FeatureBatch
         Fit(ref LmContexts, size * TokenWidth);
         Fit(ref LmPairs, size * TokenWidth);
         Fit(ref LmMask, size * TokenWidth);
-        Fit(ref Style, size * StyleStatistics.Count);
+        Fit(ref Style, size * styleWidth);
     }
 
     /// <summary>Copies one featurized document into row <paramref name="row"/>.</summary>
@@ -69,7 +71,7 @@ internal sealed class FeatureBatch
         features.LmContexts.AsSpan(0, tokens).CopyTo(LmContexts.AsSpan(row * TokenWidth));
         features.LmPairs.AsSpan(0, tokens).CopyTo(LmPairs.AsSpan(row * TokenWidth));
         LmMask.AsSpan(row * TokenWidth, tokens).Fill(1f);
-        features.Style.CopyTo(Style.AsSpan(row * StyleStatistics.Count));
+        features.Style.AsSpan(0, StyleWidth).CopyTo(Style.AsSpan(row * StyleWidth));
     }
 
     static int Quantize(int width) => (Math.Max(1, width) + WidthQuantum - 1) / WidthQuantum * WidthQuantum;
@@ -96,10 +98,14 @@ internal sealed class DocumentFeatures
     public long[] LmContexts = new long[256];
     public long[] LmPairs = new long[256];
     public int TokenCount;
-    public readonly float[] Style = new float[StyleStatistics.Count];
+    public float[] Style = [];
 
     public void CopyFrom(DocumentFeaturizer featurizer)
     {
+        if (Style.Length != featurizer.Style.Length)
+        {
+            Style = new float[featurizer.Style.Length];
+        }
         NgramCount = featurizer.NgramCount;
         if (NgramIds.Length < NgramCount)
         {
