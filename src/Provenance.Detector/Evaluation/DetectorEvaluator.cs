@@ -3,12 +3,15 @@ using System.Text;
 using Provenance.Detector.Corpus;
 using Provenance.Detector.Modeling;
 using Provenance.Detector.Scoring;
+using Provenance.Detector.Segments;
 
 namespace Provenance.Detector.Evaluation;
 
 /// <summary>
 /// Scores a labelled corpus and reports how well a detector separates human text from machine-or-mixed text
-/// (positive = synthetic or mixed), overall and per source and generator.
+/// (positive = synthetic or mixed), overall and per family, source and generator. Classes are the verdicts the
+/// registry would record (<see cref="DocumentScorer"/>: the segment rule and abstention included); AUROC and the
+/// 1%-FPR figures rank the whole-document p_synthetic.
 /// </summary>
 public static class DetectorEvaluator
 {
@@ -22,14 +25,14 @@ public static class DetectorEvaluator
     public static EvaluationReport Evaluate(ITextDetector detector, IEnumerable<CorpusDocument> documents, string corpusName,
         int batchSize = 1024, CancellationToken ct = default)
     {
-        var docs = new List<CorpusDocument>();
-        var scores = new List<TextScore>();
+        var scorer = new DocumentScorer(detector);
+        var held = new List<HeldOutScore>();
         foreach (var chunk in documents.Chunk(batchSize))
         {
-            docs.AddRange(chunk);
-            scores.AddRange(detector.Score(chunk.Select(d => d.Text).ToArray(), ct));
+            var scored = scorer.ScoreRaw([.. chunk.Select(d => d.Text)], ct);
+            held.AddRange(chunk.Select((d, i) => new HeldOutScore(d, scored[i])));
         }
-        return Report(detector.ModelId, corpusName, docs, scores);
+        return Report(detector.ModelId, corpusName, held, detector.Thresholds);
     }
 
     /// <summary>
@@ -48,17 +51,14 @@ public static class DetectorEvaluator
         return updated;
     }
 
-    /// <summary>Builds the report from scores already computed, e.g. by a worker.</summary>
-    public static EvaluationReport Report(string model, string corpusName, IReadOnlyList<CorpusDocument> documents, IReadOnlyList<TextScore> scores)
+    /// <summary>Builds the report from raw scores already computed (the verdict rule is applied with <paramref name="thresholds"/>).</summary>
+    public static EvaluationReport Report(string model, string corpusName, IReadOnlyList<HeldOutScore> scored, DetectorThresholds thresholds)
     {
-        if (documents.Count != scores.Count)
-        {
-            throw new ArgumentException($"{documents.Count} documents but {scores.Count} scores.");
-        }
-        var machine = scores.Select(s => (double)s.PSynthetic).ToArray();
+        var documents = scored.Select(s => s.Document).ToArray();
+        var machine = scored.Select(s => 1.0 - s.Scores.PHuman).ToArray();
         var positive = documents.Select(d => d.LabelIndex != 0).ToArray();
         var thresholdAt1Pct = RocMetrics.ThresholdAtFpr(machine, positive, 0.01);
-        var predicted = scores.Select(s => (int)s.Class).ToArray();
+        var predicted = scored.Select(s => (int)DocumentScorer.Verdict(model, s.Scores, thresholds).Class).ToArray();
         var actual = documents.Select(d => d.LabelIndex).ToArray();
         var confusion = new int[3, 4];
         for (var i = 0; i < actual.Length; i++)
@@ -66,14 +66,14 @@ public static class DetectorEvaluator
             confusion[actual[i], predicted[i]]++;
         }
 
-        IReadOnlyList<GroupMetrics> By(Func<CorpusDocument, string> key) => Enumerable.Range(0, documents.Count)
+        IReadOnlyList<GroupMetrics> By(Func<CorpusDocument, string> key) => Enumerable.Range(0, documents.Length)
             .GroupBy(i => key(documents[i]))
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Group(g.Key, g.ToArray(), machine, positive, predicted, actual, thresholdAt1Pct))
             .ToArray();
 
         return new EvaluationReport(
-            model, corpusName, documents.Count,
+            model, corpusName, documents.Length,
             positive.Count(p => !p), positive.Count(p => p),
             RocMetrics.Auroc(machine, positive),
             RocMetrics.TprAtFpr(machine, positive, 0.01),
@@ -81,9 +81,12 @@ public static class DetectorEvaluator
             predicted.Zip(actual).Count(p => p.First == p.Second) / (double)Math.Max(1, actual.Length),
             ClassMetrics.MacroF1(predicted, actual, 3),
             confusion,
+            VerdictCalibration.Measure(scored, thresholds),
             By(d => d.Source ?? "(none)"),
             By(d => d.Generator ?? "(human)"));
     }
+
+    static bool Flagged(int predicted) => predicted is (int)DetectorClass.Synthetic or (int)DetectorClass.Mixed;
 
     static GroupMetrics Group(string name, int[] members, double[] machine, bool[] positive, int[] predicted, int[] actual, double thresholdAt1Pct)
     {
@@ -95,19 +98,20 @@ public static class DetectorEvaluator
             name, members.Length, humans.Length, machines.Length,
             humans.Length > 0 && machines.Length > 0 ? RocMetrics.Auroc(scores, labels) : null,
             members.Count(i => predicted[i] == actual[i]) / (double)members.Length,
-            members.Count(i => (predicted[i] != 0) == positive[i]) / (double)members.Length,
-            machines.Length > 0 ? machines.Count(i => predicted[i] != 0) / (double)machines.Length : null,
-            humans.Length > 0 ? humans.Count(i => predicted[i] != 0) / (double)humans.Length : null,
+            members.Count(i => Flagged(predicted[i]) == positive[i]) / (double)members.Length,
+            machines.Length > 0 ? machines.Count(i => Flagged(predicted[i])) / (double)machines.Length : null,
+            humans.Length > 0 ? humans.Count(i => Flagged(predicted[i])) / (double)humans.Length : null,
             machines.Length > 0 ? machines.Count(i => machine[i] > thresholdAt1Pct) / (double)machines.Length : null);
     }
 }
 
 /// <summary>Figures for one source or generator.</summary>
+/// <remarks>"Flagged" means a verdict of synthetic or mixed; human and unknown (abstained) verdicts are not flagged.</remarks>
 /// <param name="Auroc">Within the group; null unless it has both human and machine-or-mixed documents.</param>
 /// <param name="Accuracy">Three-class accuracy (human / synthetic / mixed).</param>
-/// <param name="BinaryAccuracy">Human vs machine-or-mixed accuracy at the model's threshold.</param>
-/// <param name="Tpr">Share of machine-or-mixed documents flagged at the model's threshold.</param>
-/// <param name="Fpr">Share of human documents flagged at the model's threshold.</param>
+/// <param name="BinaryAccuracy">Share of documents flagged exactly when they are machine-or-mixed (abstentions count as not flagged).</param>
+/// <param name="Tpr">Share of machine-or-mixed documents flagged (coverage).</param>
+/// <param name="Fpr">Share of human documents flagged.</param>
 /// <param name="TprAt1PctFpr">Share of machine-or-mixed documents above the corpus-wide 1%-FPR threshold.</param>
 public sealed record GroupMetrics(string Group, int Documents, int Human, int Machine, double? Auroc, double Accuracy,
     double BinaryAccuracy, double? Tpr, double? Fpr, double? TprAt1PctFpr);
@@ -116,7 +120,7 @@ public sealed record GroupMetrics(string Group, int Documents, int Human, int Ma
 public sealed record EvaluationReport(
     string Model, string Corpus, int Documents, int Human, int Machine,
     double Auroc, double TprAt1PctFpr, double ThresholdAt1PctFpr, double Accuracy, double MacroF1,
-    int[,] Confusion, IReadOnlyList<GroupMetrics> BySource, IReadOnlyList<GroupMetrics> ByGenerator)
+    int[,] Confusion, IReadOnlyList<FamilyVerdictMetrics> ByFamily, IReadOnlyList<GroupMetrics> BySource, IReadOnlyList<GroupMetrics> ByGenerator)
 {
     /// <summary>The headline figures, as recorded in a model manifest.</summary>
     public MetricsSummary Summary() =>
@@ -133,7 +137,10 @@ public sealed record EvaluationReport(
         text.AppendLine(c, $"3-class accuracy                   {Accuracy:0.0000}");
         text.AppendLine(c, $"3-class macro F1                   {MacroF1:0.0000}");
         text.AppendLine();
-        text.AppendLine("Confusion (rows actual, columns predicted; unknown = the detector abstained)");
+        text.AppendLine();
+        text.Append(FamilyTable.Format(ByFamily));
+        text.AppendLine();
+        text.AppendLine("Verdicts (rows actual, columns recorded; unknown = the detector abstained)");
         text.AppendLine(c, $"{"",-10}{"human",10}{"synthetic",10}{"mixed",10}{"unknown",10}");
         string[] labels = ["human", "synthetic", "mixed"];
         for (var a = 0; a < 3; a++)

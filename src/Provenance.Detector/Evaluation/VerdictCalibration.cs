@@ -29,8 +29,7 @@ public sealed record FamilyVerdictMetrics(string Family, int Documents, int Huma
 public static class VerdictCalibration
 {
     /// <param name="scores">Held-out scores of every family (each from the model that did not see it).</param>
-    /// <param name="template">Thresholds to keep the non-fitted values of (<see cref="DetectorThresholds.SyntheticAt1PctFpr"/>).</param>
-    public static DetectorThresholds Choose(IReadOnlyList<HeldOutScore> scores, VerdictTargets targets, DetectorThresholds? template = null)
+    public static DetectorThresholds Choose(IReadOnlyList<HeldOutScore> scores, VerdictTargets targets)
     {
         var flagLimit = Math.Max(0, targets.MaxHumanFlagged - targets.Margin);
         var humanLimit = Math.Max(0, targets.MaxMachineCalledHuman - targets.Margin);
@@ -52,8 +51,9 @@ public static class VerdictCalibration
         // synthetic threshold.
         var machineScores = scores.Where(s => s.Machine).Select(s => 1.0 - s.Scores.PHuman).Order().ToArray();
         var segmentHuman = Math.Min(human, machineScores.Length == 0 ? 0 : machineScores[(int)(0.05 * (machineScores.Length - 1))]);
+        var at1Pct = RocMetrics.ThresholdAtFpr([.. scores.Select(s => 1.0 - s.Scores.PHuman)], [.. scores.Select(s => s.Machine)], 0.01);
         var thresholds = new DetectorThresholds(Up(synthetic), Round(mixed), Down(segmentHuman), 1.0,
-            template?.SyntheticAt1PctFpr ?? Up(synthetic), Down(human));
+            double.IsFinite(at1Pct) ? NextAbove(at1Pct) : 1.0, Down(human));
         var candidates = scores.Where(s => !s.Machine).SelectMany(s => s.Scores.Segments).Select(s => 1.0 - s.PHuman)
             .Where(p => p >= thresholds.Synthetic).Append(thresholds.Synthetic).Append(1.0).Distinct().Order().ToArray();
         // The verdicts' false-positive rate falls as the segment threshold rises: bisect for the lowest that keeps it.

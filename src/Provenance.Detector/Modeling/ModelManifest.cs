@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Provenance.Detector.Evaluation;
 using Provenance.Detector.Features;
 
 namespace Provenance.Detector.Modeling;
@@ -22,6 +23,20 @@ public sealed record ModelManifest
 
     /// <summary>Figures by data split ("validation" is the held-out slice of train; "dev" is filled by evaluation).</summary>
     public required IReadOnlyDictionary<string, MetricsSummary> Metrics { get; init; }
+
+    /// <summary>
+    /// Leave-one-family-out figures at <see cref="Thresholds"/>: each family scored by a model trained without it.
+    /// The thresholds were chosen on these scores (<see cref="VerdictCalibration"/>); null for models before 2.0.0.
+    /// </summary>
+    public IReadOnlyList<FamilyVerdictMetrics>? HeldOutFamilies { get; init; }
+
+    /// <summary>
+    /// The same families, each with thresholds chosen without it: what a family unlike any held-out one should expect.
+    /// </summary>
+    public IReadOnlyList<FamilyVerdictMetrics>? HeldOutFamiliesNested { get; init; }
+
+    /// <summary>The error limits the thresholds were chosen to keep on every held-out family.</summary>
+    public VerdictTargets? Targets { get; init; }
 
     /// <summary>SHA-256 of the ONNX file this manifest describes.</summary>
     public required string ModelSha256 { get; init; }

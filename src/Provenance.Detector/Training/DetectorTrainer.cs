@@ -27,12 +27,31 @@ public static class DetectorTrainer
         var file = CorpusReader.Resolve(corpusPath, "train.jsonl");
         var documents = CorpusReader.Read(file).ToList();
         progress?.Report(new("read", $"{documents.Count} documents from {file}"));
+        IReadOnlyList<HeldOutScore>? heldOut = null;
+        if (options.ThresholdsFromHeldOutFamilies)
+        {
+            heldOut = [.. LeaveOneFamilyOut.Run(documents, [], options, progress: progress, ct: ct).SelectMany(r => r.Scores)];
+        }
         var fitted = Fit(documents, options, progress, ct);
 
         Directory.CreateDirectory(outputDirectory);
         var modelPath = Path.Combine(outputDirectory, ModelFileName);
         File.WriteAllBytes(modelPath, fitted.Onnx);
         var manifest = fitted.Manifest(options, Path.GetFileName(file), CorpusReader.Digest(file), clock.Elapsed);
+        if (heldOut is not null)
+        {
+            var thresholds = VerdictCalibration.Choose(heldOut, options.Targets);
+            var families = VerdictCalibration.Measure(heldOut, thresholds);
+            manifest = manifest with
+            {
+                Thresholds = thresholds,
+                HeldOutFamilies = families,
+                HeldOutFamiliesNested = VerdictCalibration.MeasureNested(heldOut, options.Targets),
+                Targets = options.Targets,
+            };
+            progress?.Report(new("thresholds", $"held-out families: mean AUROC {families.Average(f => f.Auroc ?? 0):0.000}, "
+                + $"at most {families.Max(f => f.HumanFlagged ?? 0):P1} of any family's human texts flagged, thresholds {thresholds}"));
+        }
         var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
         File.WriteAllText(manifestPath, manifest.ToJson());
         progress?.Report(new("done", $"wrote {modelPath} ({fitted.Onnx.Length / 1048576.0:0.0} MiB) in {clock.Elapsed.TotalSeconds:0.0}s"));
@@ -202,10 +221,11 @@ public static class DetectorTrainer
         {
             var example = examples[i];
             var tables = foldOf.TryGetValue(i, out var fold) ? foldModels[fold] : full;
-            var dense = new float[StyleStatistics.Count + LanguageModelStatistics.Count(config) + NgramLogRatioStatistics.Count];
+            var styleCount = StyleStatistics.Count(config);
+            var dense = new float[styleCount + LanguageModelStatistics.Count(config) + NgramLogRatioStatistics.Count];
             example.Style.CopyTo(dense, 0);
             LanguageModelStatistics.Compute(tables, thresholds, Widen(example.Words), Widen(example.Contexts), Widen(example.Pairs),
-                dense.AsSpan(StyleStatistics.Count));
+                dense.AsSpan(styleCount));
             example.Dense = dense;
         });
         return full;
@@ -245,7 +265,7 @@ public static class DetectorTrainer
         }
         var full = total.BuildExcluding(null);
         var foldTables = foldCounts.Select(total.BuildExcluding).ToArray();
-        var offset = StyleStatistics.Count + LanguageModelStatistics.Count(options.Features);
+        var offset = StyleStatistics.Count(options.Features) + LanguageModelStatistics.Count(options.Features);
         Parallel.For(0, examples.Length, i =>
         {
             var table = foldOf[i] >= 0 ? foldTables[foldOf[i]] : full;

@@ -21,7 +21,7 @@ internal sealed class NetworkOptimiser
         net = network;
         this.options = options;
         this.random = random;
-        var limit = options.NgramBag ? 1f / net.Dim : 0f;
+        var limit = net.Dim > 0 ? 1f / net.Dim : 0f;
         for (var i = 0; i < net.Embedding.Length; i++)
         {
             net.Embedding[i] = random.Uniform(limit);
@@ -146,7 +146,7 @@ internal sealed class NetworkOptimiser
 
     ReadOnlySpan<int> Keep(int[] ngrams, int[] buffer)
     {
-        if (!options.NgramBag)
+        if (net.Dim == 0)
         {
             return [];
         }

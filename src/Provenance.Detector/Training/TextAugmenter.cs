@@ -153,7 +153,9 @@ internal static class TextAugmenter
                 {
                     j--;
                 }
-                if (text[j] is '.' or '!' or '?' or '"' or '\u201D' || text.AsSpan(j, i - j).Contains('\n'))
+                var closesSentence = text[j] is '.' or '!' or '?'
+                    || (text[j] is '"' or '\u201D' && j > 0 && text[j - 1] is '.' or '!' or '?');
+                if (closesSentence || text.AsSpan(j, i - j).Contains('\n'))
                 {
                     starts.Add(i);
                 }

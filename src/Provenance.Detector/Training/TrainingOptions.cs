@@ -35,13 +35,13 @@ public sealed record TrainingOptions
     /// Give every family (<see cref="Corpus.CorpusDocument.Family"/>) the same total weight. Otherwise the largest family
     /// (hc3plus holds 40% of the corpus) teaches its own notion of machine text to the others.
     /// </summary>
-    public bool BalanceFamilies { get; init; }
+    public bool BalanceFamilies { get; init; } = true;
 
     /// <summary>
     /// Augmented variants per training document (<see cref="TextAugmenter"/>: a random window of whole sentences and a
     /// random layout), so the model cannot key on a source's length or formatting. 0 trains on the corpus as it is.
     /// </summary>
-    public int AugmentedCopies { get; init; }
+    public int AugmentedCopies { get; init; } = 1;
 
     /// <summary>Upper bound on a balancing weight, so a few hundred documents cannot dominate.</summary>
     public float MaxExampleWeight { get; init; } = 5f;
@@ -66,12 +66,19 @@ public sealed record TrainingOptions
 
     public string ModelName { get; init; } = "provenance-detector";
 
-    public string ModelVersion { get; init; } = "1.0.0";
+    public string ModelVersion { get; init; } = "2.0.0";
 
     public FeatureConfig Features { get; init; } = new();
 
-    /// <summary>Train the hashed n-gram embedding bag; false leaves it at zero, so only the dense statistics decide.</summary>
-    public bool NgramBag { get; init; } = true;
+    /// <summary>
+    /// Choose the verdict thresholds on leave-one-family-out scores (one extra training per family) so that every
+    /// family the model never saw keeps <see cref="Targets"/>; false takes them from the held-out slice of train
+    /// (quick runs and tests; such thresholds say nothing about unseen text).
+    /// </summary>
+    public bool ThresholdsFromHeldOutFamilies { get; init; } = true;
+
+    /// <summary>The error limits the verdict thresholds keep on every held-out family.</summary>
+    public Evaluation.VerdictTargets Targets { get; init; } = new();
 
     /// <summary>Dense statistics (by manifest name) the classifier ignores: their standardisation scale is 0.</summary>
     public IReadOnlyList<string> ExcludedDense { get; init; } = [];
