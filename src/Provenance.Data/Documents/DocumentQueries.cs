@@ -78,7 +78,7 @@ public sealed class DocumentQueries(RegistryDbContext db)
             .Select(s => new SightingResponse(s.Uri, s.CrawledAt, s.Crawler)).ToListAsync(ct);
         var generator = doc.GeneratorId is { } gid ? await generators.FirstAsync(g => g.Id == gid, ct) : null;
         // The deciding assertion is found by the same rule that derived the stored class.
-        var effective = ProvenancePrecedence.Effective(assertions.Select(x => new AssertionFacts(x.a.Id, x.a.Kind, x.a.Class, x.a.AssertedAt)))?.Id;
+        var effective = ProvenancePrecedence.Effective(assertions.Select(x => new AssertionFacts(x.a.Id, x.a.Kind, x.a.Class, x.a.AssertedAt, x.a.AssertedBy)))?.Id;
         var text = includeText ? await db.DocumentTexts.Where(t => t.DocumentId == id).Select(t => t.Text).FirstAsync(ct) : null;
 
         return new DocumentResponse(

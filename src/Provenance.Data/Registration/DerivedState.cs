@@ -27,6 +27,21 @@ internal static class DerivedState
         "CASE a.kind " + string.Join(" ", Enum.GetValues<AssertionKind>().Select(k => $"WHEN '{WireNames.Of(k)}' THEN {(int)k}"))
         + " END DESC, a.asserted_at DESC, a.id DESC";
 
+    /// <summary>
+    /// <see cref="ProvenancePrecedence.Stands"/> for the assertion aliased <c>a</c>: not a detector abstention, and not a
+    /// detector verdict the same model (name before the last '@', any version) has followed with a later assertion.
+    /// </summary>
+    internal static readonly string StandsSql = $"""
+        NOT (a.kind = '{WireNames.Of(AssertionKind.Detector)}' AND (a.class = '{WireNames.Of(ProvenanceClass.Unknown)}' OR EXISTS (
+            SELECT 1 FROM assertions l
+             WHERE l.document_id = a.document_id AND l.kind = a.kind
+               AND {ModelNameSql("l.asserted_by")} = {ModelNameSql("a.asserted_by")}
+               AND (l.asserted_at, l.id) > (a.asserted_at, a.id))))
+        """;
+
+    /// <summary><see cref="ProvenancePrecedence.ModelName"/> in SQL.</summary>
+    internal static string ModelNameSql(string column) => $"regexp_replace({column}, '@[^@]*$', '')";
+
     /// <summary>Advisory lock keys of the lineage lock (see remarks).</summary>
     const int LockNamespace = 0x50524F57;
 
@@ -37,21 +52,26 @@ internal static class DerivedState
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    // Documents whose assertions all stopped standing go back to unknown, so every id is joined, not only those
+    // with a deciding assertion.
     static readonly string RefreshClassSql = $"""
         UPDATE documents d
-           SET class = e.class, generator_id = e.generator_id, decided_by = e.kind
-          FROM (SELECT DISTINCT ON (a.document_id) a.document_id, a.class, a.generator_id, a.kind
-                  FROM assertions a
-                 WHERE a.document_id = ANY(@ids)
-                 ORDER BY a.document_id, {PrecedenceOrder}) e
-         WHERE d.id = e.document_id AND (d.class, d.generator_id, d.decided_by) IS DISTINCT FROM (e.class, e.generator_id, e.kind)
+           SET class = COALESCE(e.class, '{WireNames.Of(ProvenanceClass.Unknown)}'), generator_id = e.generator_id, decided_by = e.kind
+          FROM unnest(@ids) AS x(id)
+          LEFT JOIN LATERAL (SELECT a.class, a.generator_id, a.kind
+                               FROM assertions a
+                              WHERE a.document_id = x.id AND {StandsSql}
+                              ORDER BY {PrecedenceOrder}
+                              LIMIT 1) e ON true
+         WHERE d.id = x.id
+           AND (d.class, d.generator_id, d.decided_by) IS DISTINCT FROM (COALESCE(e.class, '{WireNames.Of(ProvenanceClass.Unknown)}'), e.generator_id, e.kind)
         """;
 
-    /// <summary>The id of the deciding assertion of each document in <c>@ids</c>.</summary>
+    /// <summary>The id of the deciding assertion of each document in <c>@ids</c> (none when no assertion stands).</summary>
     internal static readonly string DecidingAssertionSql = $"""
         SELECT DISTINCT ON (a.document_id) a.document_id, a.id
           FROM assertions a
-         WHERE a.document_id = ANY(@ids)
+         WHERE a.document_id = ANY(@ids) AND {StandsSql}
          ORDER BY a.document_id, {PrecedenceOrder}
         """;
 

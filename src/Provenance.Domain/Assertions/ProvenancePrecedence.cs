@@ -2,26 +2,32 @@ namespace Provenance.Domain.Assertions;
 
 /// <summary>The facts of one assertion that decide precedence.</summary>
 /// <param name="Id">Registry id; it grows with insertion order and breaks ties between equal times.</param>
-public readonly record struct AssertionFacts(long Id, AssertionKind Kind, ProvenanceClass Class, DateTimeOffset AssertedAt);
+/// <param name="AssertedBy">Who asserted it; for a detector, its model as name@version.</param>
+public readonly record struct AssertionFacts(long Id, AssertionKind Kind, ProvenanceClass Class, DateTimeOffset AssertedAt, string AssertedBy = "");
 
 /// <summary>
 /// Derives a document's current class from its append-only assertion history.
-/// Rule: curator over declared over detector; within a kind the newer assertion wins
-/// (later <c>asserted_at</c>, then the higher id). No assertion means <see cref="ProvenanceClass.Unknown"/>.
+/// Rule: among the assertions that stand, curator over declared over detector; within a kind the newer assertion wins
+/// (later <c>asserted_at</c>, then the higher id). No standing assertion means <see cref="ProvenanceClass.Unknown"/>.
+/// Every assertion stands except two kinds of detector assertion: an abstention (class unknown), which claims
+/// nothing and so never outranks anything, and a verdict that the same detector (same model name, any version) has
+/// followed with a later assertion, abstentions included. A model's latest word replaces its own and its earlier
+/// versions' verdicts, which is how a rescore with a new version withdraws the old version's mistakes.
 /// </summary>
 /// <remarks>
-/// The registry applies the same ordering in SQL (<c>ORDER BY kind DESC, asserted_at DESC, id DESC</c>) when it
-/// refreshes classes in bulk; the property tests check that both agree.
+/// The registry applies the same rule in SQL (<c>DerivedState</c>) when it refreshes classes in bulk; the property
+/// tests check that both agree.
 /// </remarks>
 public static class ProvenancePrecedence
 {
-    /// <summary>The assertion that decides the class, or null when there is none.</summary>
+    /// <summary>The assertion that decides the class, or null when none stands.</summary>
     public static AssertionFacts? Effective(IEnumerable<AssertionFacts> assertions)
     {
+        var history = assertions as IReadOnlyCollection<AssertionFacts> ?? [.. assertions];
         AssertionFacts? best = null;
-        foreach (var a in assertions)
+        foreach (var a in history)
         {
-            if (best is null || Outranks(a, best.Value))
+            if (Stands(a, history) && (best is null || Outranks(a, best.Value)))
             {
                 best = a;
             }
@@ -33,7 +39,13 @@ public static class ProvenancePrecedence
     public static ProvenanceClass CurrentClass(IEnumerable<AssertionFacts> assertions) =>
         Effective(assertions)?.Class ?? ProvenanceClass.Unknown;
 
-    /// <summary>True when <paramref name="a"/> takes precedence over <paramref name="b"/>.</summary>
+    /// <summary>Whether <paramref name="a"/> takes part in precedence at all (see the class remarks).</summary>
+    public static bool Stands(AssertionFacts a, IEnumerable<AssertionFacts> history) =>
+        a.Kind != AssertionKind.Detector
+        || (a.Class != ProvenanceClass.Unknown
+            && !history.Any(b => b.Kind == AssertionKind.Detector && ModelName(b.AssertedBy) == ModelName(a.AssertedBy) && Outranks(b, a)));
+
+    /// <summary>True when <paramref name="a"/> takes precedence over <paramref name="b"/> (both standing).</summary>
     public static bool Outranks(AssertionFacts a, AssertionFacts b)
     {
         if (a.Kind != b.Kind)
@@ -45,5 +57,12 @@ public static class ProvenancePrecedence
             return a.AssertedAt > b.AssertedAt;
         }
         return a.Id > b.Id;
+    }
+
+    /// <summary>A detector's model without its version: everything before the last '@'.</summary>
+    public static string ModelName(string assertedBy)
+    {
+        var at = assertedBy.LastIndexOf('@');
+        return at >= 0 ? assertedBy[..at] : assertedBy;
     }
 }

@@ -15,7 +15,8 @@ public class PrecedenceTests(RegistryFixture registry) : IClassFixture<RegistryF
 
     Task<IReadOnlyList<AppendedAssertion>> DetectAsync(long id, ProvenanceClass cls, string model = "provenance-detector@1") =>
         registry.GetService<AssertionWriter>().AppendAsync(
-            [new NewAssertion(id, AssertionKind.Detector, model, cls, 0.9, EvidenceJson: """{"p_synthetic": 0.9}""")], CancellationToken.None);
+            [new NewAssertion(id, AssertionKind.Detector, model, cls, cls == ProvenanceClass.Unknown ? null : 0.9,
+                EvidenceJson: """{"p_synthetic": 0.9}""")], CancellationToken.None);
 
     async Task<DocumentResponse> GetAsync(long id) => await _curator.GetJsonAsync<DocumentResponse>($"/v1/documents/{id}");
 
@@ -62,6 +63,48 @@ public class PrecedenceTests(RegistryFixture registry) : IClassFixture<RegistryF
         Assert.Equal("curator", effective.Kind);
         Assert.Equal("test-curator", effective.AssertedBy);
         Assert.Equal("author confirmed by email", effective.Evidence!.Value.GetProperty("note").GetString());
+    }
+
+    [Fact]
+    public async Task ADetectorThatAbstainsLeavesAnotherDetectorsVerdictStanding()
+    {
+        var doc = await _crawler.RegisterAsync(TestDocuments.UniqueText());
+
+        await DetectAsync(doc.Id, ProvenanceClass.Synthetic, "detector-a@1");
+        var abstained = (await DetectAsync(doc.Id, ProvenanceClass.Unknown, "detector-b@1")).Single();
+
+        var current = await GetAsync(doc.Id);
+        Assert.Equal("synthetic", current.Class);
+        Assert.False(abstained.Effective);
+        Assert.Equal("detector-a@1", Assert.Single(current.Assertions, a => a.Effective).AssertedBy);
+    }
+
+    [Fact]
+    public async Task ANewVersionOfAModelWithdrawsTheOldVersionsVerdictEvenWhenItAbstains()
+    {
+        var doc = await _crawler.RegisterAsync(TestDocuments.UniqueText());
+        await DetectAsync(doc.Id, ProvenanceClass.Synthetic, "provenance-detector@1.0.0");
+
+        var abstained = (await DetectAsync(doc.Id, ProvenanceClass.Unknown, "provenance-detector@2.0.0")).Single();
+
+        var current = await GetAsync(doc.Id);
+        Assert.Equal("unknown", current.Class);
+        Assert.Null(current.Depth);
+        Assert.Equal(ProvenanceClass.Unknown, abstained.CurrentClass);
+        Assert.DoesNotContain(current.Assertions, a => a.Effective);
+        Assert.Equal(["synthetic", "unknown"], current.Assertions.Select(a => a.Class));
+    }
+
+    [Fact]
+    public async Task AnAbstentionNeverOutranksADeclaration()
+    {
+        var doc = await _crawler.RegisterAsync(TestDocuments.UniqueText(), "human");
+
+        await DetectAsync(doc.Id, ProvenanceClass.Unknown);
+
+        var current = await GetAsync(doc.Id);
+        Assert.Equal("human", current.Class);
+        Assert.Equal("declared", Assert.Single(current.Assertions, a => a.Effective).Kind);
     }
 
     [Fact]

@@ -101,7 +101,9 @@ public sealed class RescoreOntoANewModelTests : IAsyncLifetime
             Assert.Contains(doc.Class, new[] { "unknown", "human" });
             var history = doc.Assertions.Where(a => a.Kind == "detector").ToList();
             Assert.Contains(history, a => a.AssertedBy == oldModel && a.Class is "synthetic" or "mixed" && !a.Effective);
-            Assert.Contains(history, a => a.AssertedBy == current && a.Effective);
+            // An abstention decides nothing (no assertion is effective); a human verdict decides.
+            var latest = history.Single(a => a.AssertedBy == current);
+            Assert.Equal(latest.Class == "human", latest.Effective);
         }
     }
 }
