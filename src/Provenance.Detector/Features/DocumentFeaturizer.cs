@@ -25,7 +25,6 @@ internal sealed class DocumentFeaturizer
     {
         config.Validate();
         this.config = config;
-        Style = new float[StyleStatistics.Count(config)];
     }
 
     public long[] NgramIds = new long[1024];
@@ -34,7 +33,7 @@ internal sealed class DocumentFeaturizer
     public long[] LmContext = new long[256];
     public long[] LmBigram = new long[256];
     public int LmCount;
-    public float[] Style = [];
+    public readonly float[] Style = new float[StyleStatistics.Count];
 
     public void Featurize(ReadOnlySpan<char> text)
     {

@@ -23,7 +23,6 @@ internal sealed class FeatureBatch
     public int Size;
     public int NgramWidth;
     public int TokenWidth;
-    public int StyleWidth;
     public long[] NgramIds = [];
     public float[] NgramWeights = [];
     public long[] LmWords = [];
@@ -32,10 +31,10 @@ internal sealed class FeatureBatch
     public float[] LmMask = [];
     public float[] Style = [];
 
-    public static FeatureBatch Create(int size, int ngramWidth, int tokenWidth, int styleWidth)
+    public static FeatureBatch Create(int size, int ngramWidth, int tokenWidth)
     {
         var batch = new FeatureBatch();
-        batch.Reset(size, ngramWidth, tokenWidth, styleWidth);
+        batch.Reset(size, ngramWidth, tokenWidth);
         return batch;
     }
 
@@ -43,10 +42,9 @@ internal sealed class FeatureBatch
     /// Resizes for a new batch, reusing the arrays when they are big enough (so they may be longer than the batch:
     /// only the first Size * width elements are the batch). The used part is zeroed.
     /// </summary>
-    public void Reset(int size, int ngramWidth, int tokenWidth, int styleWidth)
+    public void Reset(int size, int ngramWidth, int tokenWidth)
     {
         Size = size;
-        StyleWidth = styleWidth;
         // A zero-width tensor is legal ONNX but some kernels dislike it; padding columns cost next to nothing.
         NgramWidth = Quantize(ngramWidth);
         TokenWidth = Quantize(tokenWidth);
@@ -56,7 +54,7 @@ internal sealed class FeatureBatch
         Fit(ref LmContexts, size * TokenWidth);
         Fit(ref LmPairs, size * TokenWidth);
         Fit(ref LmMask, size * TokenWidth);
-        Fit(ref Style, size * styleWidth);
+        Fit(ref Style, size * StyleStatistics.Count);
     }
 
     /// <summary>Copies one featurized document into row <paramref name="row"/>.</summary>
@@ -71,7 +69,7 @@ internal sealed class FeatureBatch
         features.LmContexts.AsSpan(0, tokens).CopyTo(LmContexts.AsSpan(row * TokenWidth));
         features.LmPairs.AsSpan(0, tokens).CopyTo(LmPairs.AsSpan(row * TokenWidth));
         LmMask.AsSpan(row * TokenWidth, tokens).Fill(1f);
-        features.Style.AsSpan(0, StyleWidth).CopyTo(Style.AsSpan(row * StyleWidth));
+        features.Style.CopyTo(Style.AsSpan(row * StyleStatistics.Count));
     }
 
     static int Quantize(int width) => (Math.Max(1, width) + WidthQuantum - 1) / WidthQuantum * WidthQuantum;
@@ -98,14 +96,10 @@ internal sealed class DocumentFeatures
     public long[] LmContexts = new long[256];
     public long[] LmPairs = new long[256];
     public int TokenCount;
-    public float[] Style = [];
+    public readonly float[] Style = new float[StyleStatistics.Count];
 
     public void CopyFrom(DocumentFeaturizer featurizer)
     {
-        if (Style.Length != featurizer.Style.Length)
-        {
-            Style = new float[featurizer.Style.Length];
-        }
         NgramCount = featurizer.NgramCount;
         if (NgramIds.Length < NgramCount)
         {

@@ -7,8 +7,7 @@ namespace Provenance.Detector.Features;
 /// </summary>
 internal sealed class StyleStatistics
 {
-    /// <summary>The statistics of featurizer ptb-hash-v1.</summary>
-    static readonly string[] NamesV1 =
+    public static readonly string[] Names =
     [
         "log_words", "mean_word_length", "std_word_length", "type_token_ratio_100", "hapax_ratio_100",
         "mean_sentence_words", "sentence_length_cv", "log_sentences", "comma_rate", "period_rate",
@@ -17,28 +16,7 @@ internal sealed class StyleStatistics
         "glued_punctuation_rate",
     ];
 
-    /// <summary>
-    /// ptb-hash-v2 adds marks of informal writing that language models do not produce: sentences that start in lower
-    /// case, a lower-case "i", contractions without their apostrophe ("dont"). On held-out families they were among the
-    /// few statistics that point the same way in every family (human), where vocabulary and likelihood statistics flip
-    /// between older and instruction-tuned generators.
-    /// </summary>
-    static readonly string[] NamesV2 = [.. NamesV1, "lowercase_sentence_start_rate", "lowercase_i_rate", "unmarked_contraction_rate"];
-
-    static readonly HashSet<ulong> UnmarkedContractions = new[]
-    {
-        "dont", "cant", "wont", "im", "ive", "didnt", "doesnt", "isnt", "thats", "youre", "theyre", "wouldnt", "couldnt",
-        "shouldnt", "wasnt", "arent", "havent", "hasnt", "whats", "lets",
-    }.Select(w => FeatureHash.Of(w)).ToHashSet();
-
-    static readonly ulong LowercaseI = FeatureHash.Of("i");
-
-    public static IReadOnlyList<string> Names(FeatureConfig config) => config.Featurizer == FeatureConfig.V1 ? NamesV1 : NamesV2;
-
-    public static int Count(FeatureConfig config) => Names(config).Count;
-
-    /// <summary>The widest style vector any featurizer writes.</summary>
-    public static int MaxCount => NamesV2.Length;
+    public static int Count => Names.Length;
 
     const int RichnessWindow = 100;
     const int SetSize = 256;
@@ -53,8 +31,6 @@ internal sealed class StyleStatistics
         output.Clear();
         stamp++;
         int words = 0, letters = 0, capitalized = 0, allCaps = 0, digits = 0, longWords = 0, clitics = 0;
-        int sentenceStarts = 0, lowercaseStarts = 0, lowercaseI = 0, unmarked = 0;
-        var atSentenceStart = true;
         int commas = 0, periods = 0, questions = 0, colons = 0, quotes = 0, dashes = 0, otherPunct = 0;
         double lengthSum = 0, lengthSquares = 0;
         int distinct = 0, windowWords = 0;
@@ -69,21 +45,6 @@ internal sealed class StyleStatistics
                     words++;
                     sentenceWords++;
                     var length = tokens.NormLength[t];
-                    var lowercase = (tokens.Shape[t] & (TokenBuffer.Capitalized | TokenBuffer.AllCaps | TokenBuffer.HasDigit)) == 0;
-                    if (atSentenceStart)
-                    {
-                        sentenceStarts++;
-                        lowercaseStarts += lowercase ? 1 : 0;
-                        atSentenceStart = false;
-                    }
-                    if (lowercase && tokens.Hashes[t] == LowercaseI && length == 1)
-                    {
-                        lowercaseI++;
-                    }
-                    if (UnmarkedContractions.Contains(tokens.Hashes[t]))
-                    {
-                        unmarked++;
-                    }
                     lengthSum += length;
                     lengthSquares += (double)length * length;
                     var shape = tokens.Shape[t];
@@ -128,7 +89,6 @@ internal sealed class StyleStatistics
                         case '.':
                         case '!':
                         case '?':
-                            atSentenceStart = true;
                             if (tokens.Punctuation[t] == '.')
                             {
                                 periods++;
@@ -211,12 +171,6 @@ internal sealed class StyleStatistics
         output[18] = (float)(clitics / w);
         output[19] = (float)(otherPunct / w);
         output[20] = (float)(tokens.GluedPunctuation / w);
-        if (output.Length > NamesV1.Length)
-        {
-            output[21] = sentenceStarts == 0 ? 0f : (float)lowercaseStarts / sentenceStarts;
-            output[22] = (float)(lowercaseI / w);
-            output[23] = (float)(unmarked / w);
-        }
     }
 
     /// <summary>Counts a word in a small open-addressed set that is reset by bumping a stamp, not by clearing.</summary>

@@ -36,9 +36,7 @@ internal sealed class DetectorNetwork
     public float[] LogRatio { get; }
 
     public int Dim => Config.EmbeddingDim;
-    public int StyleCount => StyleStatistics.Count(Config);
-
-    public int DenseCount => StyleCount + LanguageModelStatistics.Count(Config) + NgramLogRatioStatistics.Count;
+    public int DenseCount => StyleStatistics.Count + LanguageModelStatistics.Count(Config) + NgramLogRatioStatistics.Count;
     public int InputCount => Dim + DenseCount;
 
     /// <summary>[NgramBuckets, Dim] row-major.</summary>
@@ -57,7 +55,7 @@ internal sealed class DetectorNetwork
     public float[] B2;
 
     public static IEnumerable<string> DenseNames(FeatureConfig config) =>
-        StyleStatistics.Names(config).Concat(LanguageModelStatistics.Names(config)).Concat(NgramLogRatioStatistics.Names);
+        StyleStatistics.Names.Concat(LanguageModelStatistics.Names(config)).Concat(NgramLogRatioStatistics.Names);
 
     /// <summary>Rounds the embedding to half precision, as it is stored in the ONNX file.</summary>
     public void RoundEmbeddingToHalf()
@@ -184,12 +182,12 @@ internal sealed class DetectorNetwork
             {
                 tokens++;
             }
-            batch.Style.AsSpan(b * StyleCount, StyleCount).CopyTo(dense);
+            batch.Style.AsSpan(b * StyleStatistics.Count, StyleStatistics.Count).CopyTo(dense);
             var offset = b * batch.TokenWidth;
             LanguageModelStatistics.Compute(LanguageModel, thresholds,
                 batch.LmWords.AsSpan(offset, tokens), batch.LmContexts.AsSpan(offset, tokens),
-                batch.LmPairs.AsSpan(offset, tokens), dense.AsSpan(StyleCount));
-            var nb = StyleCount + LanguageModelStatistics.Count(Config);
+                batch.LmPairs.AsSpan(offset, tokens), dense.AsSpan(StyleStatistics.Count));
+            var nb = StyleStatistics.Count + LanguageModelStatistics.Count(Config);
             dense[nb] = ratioSum;
             dense[nb + 1] = MathF.Sqrt(MathF.Max(ratioSquares - ratioSum * ratioSum, 0) + LanguageModelStatistics.StdEpsilon);
             Forward(bag, dense, input, hidden, result.AsSpan(b * Classes, Classes));

@@ -145,7 +145,7 @@ public sealed class TextDetector : ITextDetector
             tokenWidth = Math.Max(tokenWidth, work.Documents[i].TokenCount);
         }
         var features = work.Features;
-        features.Reset(batch.Length, ngramWidth, tokenWidth, StyleStatistics.Count(Manifest.Features));
+        features.Reset(batch.Length, ngramWidth, tokenWidth);
         for (var i = 0; i < batch.Length; i++)
         {
             features.Set(i, work.Documents[i]);
@@ -172,7 +172,7 @@ public sealed class TextDetector : ITextDetector
         using var lmContexts = OrtValue.CreateTensorValueFromMemory(memory, batch.LmContexts.AsMemory(0, (int)(size * tokens)), [size, tokens]);
         using var lmPairs = OrtValue.CreateTensorValueFromMemory(memory, batch.LmPairs.AsMemory(0, (int)(size * tokens)), [size, tokens]);
         using var lmMask = OrtValue.CreateTensorValueFromMemory(memory, batch.LmMask.AsMemory(0, (int)(size * tokens)), [size, tokens]);
-        using var style = OrtValue.CreateTensorValueFromMemory(memory, batch.Style.AsMemory(0, (int)size * batch.StyleWidth), [size, batch.StyleWidth]);
+        using var style = OrtValue.CreateTensorValueFromMemory(memory, batch.Style.AsMemory(0, (int)size * StyleStatistics.Count), [size, StyleStatistics.Count]);
         using var runOptions = new RunOptions();
         using var outputs = session.Run(runOptions, InputNames, [ngramIds, ngramWeights, lmWords, lmContexts, lmPairs, lmMask, style], OutputNames);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();

@@ -43,7 +43,7 @@ public class DetectorGraphTests
             features.CopyFrom(featurizer);
             return features;
         }).ToArray();
-        var batch = FeatureBatch.Create(texts.Length, documents.Max(d => d.NgramCount), documents.Max(d => d.TokenCount), featurizer.Style.Length);
+        var batch = FeatureBatch.Create(texts.Length, documents.Max(d => d.NgramCount), documents.Max(d => d.TokenCount));
         for (var i = 0; i < texts.Length; i++)
         {
             batch.Set(i, documents[i]);

@@ -64,8 +64,7 @@ internal static class TinyModels
     {
         var ngramLengths = Enumerable.Range(0, size).Select(i => i == 0 ? 0 : random.Next(1, 40)).ToArray();
         var tokenLengths = Enumerable.Range(0, size).Select(i => i == 0 ? 0 : random.Next(1, 30)).ToArray();
-        var styleWidth = StyleStatistics.Count(config);
-        var batch = FeatureBatch.Create(size, ngramLengths.Max(), tokenLengths.Max(), styleWidth);
+        var batch = FeatureBatch.Create(size, ngramLengths.Max(), tokenLengths.Max());
         for (var row = 0; row < size; row++)
         {
             for (var i = 0; i < ngramLengths[row]; i++)
@@ -81,9 +80,9 @@ internal static class TinyModels
                 batch.LmPairs[at] = random.Next(config.LmBigramBuckets);
                 batch.LmMask[at] = 1;
             }
-            for (var s = 0; s < styleWidth; s++)
+            for (var s = 0; s < StyleStatistics.Count; s++)
             {
-                batch.Style[row * styleWidth + s] = (float)random.NextDouble() * 3;
+                batch.Style[row * StyleStatistics.Count + s] = (float)random.NextDouble() * 3;
             }
         }
         return batch;
