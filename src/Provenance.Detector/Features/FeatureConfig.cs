@@ -15,7 +15,12 @@ public sealed record FeatureConfig
     /// </summary>
     public int NgramBuckets { get; init; } = 1 << 17;
 
-    public int EmbeddingDim { get; init; } = 16;
+    /// <summary>
+    /// Width of the hashed n-gram embedding bag; 0 leaves the bag out, so only the dense statistics decide. Models
+    /// 2.x have none: the bag memorises the content of the training families, and on families held out of training
+    /// it ranked no better (mean leave-one-family-out AUROC 0.581 with it, 0.601 without).
+    /// </summary>
+    public int EmbeddingDim { get; init; }
 
     /// <summary>Longest word n-gram hashed into the bag (1 = unigrams only).</summary>
     public int WordNgramOrder { get; init; } = 2;
@@ -51,7 +56,7 @@ public sealed record FeatureConfig
         Check(IsPowerOfTwo(NgramBuckets), nameof(NgramBuckets), "a power of two");
         Check(IsPowerOfTwo(LmUnigramBuckets), nameof(LmUnigramBuckets), "a power of two");
         Check(IsPowerOfTwo(LmBigramBuckets), nameof(LmBigramBuckets), "a power of two");
-        Check(EmbeddingDim > 0, nameof(EmbeddingDim), "positive");
+        Check(EmbeddingDim >= 0, nameof(EmbeddingDim), "0 (no n-gram bag) or positive");
         Check(WordNgramOrder is >= 1 and <= 3, nameof(WordNgramOrder), "1, 2 or 3");
         Check(CharNgramMin == 0 || (CharNgramMin >= 2 && CharNgramMax >= CharNgramMin && CharNgramMax <= 8),
             nameof(CharNgramMin), "0, or 2..8 with CharNgramMax at least as large");

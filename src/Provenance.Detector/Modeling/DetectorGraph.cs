@@ -36,12 +36,16 @@ internal static class DetectorGraph
         var axis2 = g.ConstantInt64(2);
 
         // Embedding bag: gather rows, then a batched [1 x ngrams] x [ngrams x dim] product does the weighted mean.
-        var table = g.InitializerHalf("ngram_embedding", net.Embedding, net.Config.NgramBuckets, net.Dim);
-        var rows = g.Node("Gather", [table, NgramIds], OnnxAttribute.Int("axis", 0));
-        var rowsFloat = g.Node("Cast", [rows], OnnxAttribute.Int("to", (long)TensorElementType.Float));
-        var weightRow = g.Node("Unsqueeze", [NgramWeights, axis1]);
-        var pooled = g.Node("MatMul", [weightRow, rowsFloat]);
-        var bag = g.Node("Squeeze", [pooled, axis1]);
+        string? bag = null;
+        if (net.Dim > 0)
+        {
+            var table = g.InitializerHalf("ngram_embedding", net.Embedding, net.Config.NgramBuckets, net.Dim);
+            var rows = g.Node("Gather", [table, NgramIds], OnnxAttribute.Int("axis", 0));
+            var rowsFloat = g.Node("Cast", [rows], OnnxAttribute.Int("to", (long)TensorElementType.Float));
+            var weightRow = g.Node("Unsqueeze", [NgramWeights, axis1]);
+            var pooled = g.Node("MatMul", [weightRow, rowsFloat]);
+            bag = g.Node("Squeeze", [pooled, axis1]);
+        }
 
         var lm = LanguageModelFeatures(g, net, axis1, axis2);
         var ratios = g.Node("Gather", [g.Initializer("nb_log_ratio", net.LogRatio, net.Config.NgramBuckets), NgramIds]);
@@ -54,7 +58,7 @@ internal static class DetectorGraph
         var centred = g.Node("Sub", [dense, g.Initializer("dense_mean", net.DenseMean, net.DenseCount)]);
         var standardised = g.Node("Mul", [centred, g.Initializer("dense_scale", net.DenseScale, net.DenseCount)]);
 
-        var input = g.Node("Concat", [bag, standardised], OnnxAttribute.Int("axis", 1));
+        var input = bag is null ? standardised : g.Node("Concat", [bag, standardised], OnnxAttribute.Int("axis", 1));
         var w1 = g.Initializer("w1", net.W1, net.InputCount, net.Hidden);
         var b1 = g.Initializer("b1", net.B1, net.Hidden);
         var hidden = g.Node("Relu", [g.Node("Add", [g.Node("MatMul", [input, w1]), b1])]);

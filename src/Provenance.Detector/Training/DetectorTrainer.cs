@@ -221,7 +221,7 @@ public static class DetectorTrainer
         {
             var example = examples[i];
             var tables = foldOf.TryGetValue(i, out var fold) ? foldModels[fold] : full;
-            var styleCount = StyleStatistics.Count(config);
+            var styleCount = StyleStatistics.Count;
             var dense = new float[styleCount + LanguageModelStatistics.Count(config) + NgramLogRatioStatistics.Count];
             example.Style.CopyTo(dense, 0);
             LanguageModelStatistics.Compute(tables, thresholds, Widen(example.Words), Widen(example.Contexts), Widen(example.Pairs),
@@ -265,7 +265,7 @@ public static class DetectorTrainer
         }
         var full = total.BuildExcluding(null);
         var foldTables = foldCounts.Select(total.BuildExcluding).ToArray();
-        var offset = StyleStatistics.Count(options.Features) + LanguageModelStatistics.Count(options.Features);
+        var offset = StyleStatistics.Count + LanguageModelStatistics.Count(options.Features);
         Parallel.For(0, examples.Length, i =>
         {
             var table = foldOf[i] >= 0 ? foldTables[foldOf[i]] : full;

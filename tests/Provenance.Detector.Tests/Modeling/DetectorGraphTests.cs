@@ -8,12 +8,13 @@ namespace Provenance.Detector.Tests.Modeling;
 public class DetectorGraphTests
 {
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(2, 7)]
-    [InlineData(3, 32)]
-    public void OnnxRuntimeComputesWhatTheCSharpReferenceComputes(int seed, int batchSize)
+    [InlineData(1, 1, 8)]
+    [InlineData(2, 7, 8)]
+    [InlineData(3, 32, 8)]
+    [InlineData(4, 7, 0)]
+    public void OnnxRuntimeComputesWhatTheCSharpReferenceComputes(int seed, int batchSize, int embeddingDim)
     {
-        var network = TinyModels.RandomNetwork(seed);
+        var network = TinyModels.RandomNetwork(seed, TinyModels.Config with { EmbeddingDim = embeddingDim });
         var model = DetectorGraph.Build(network, new Dictionary<string, string>());
         using var detector = TextDetector.Create(model, TinyModels.Manifest(network, model));
         var batch = TinyModels.RandomBatch(new Random(seed), network.Config, batchSize);
