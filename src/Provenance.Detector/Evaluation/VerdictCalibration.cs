@@ -29,7 +29,11 @@ public sealed record FamilyVerdictMetrics(string Family, int Documents, int Huma
 public static class VerdictCalibration
 {
     /// <param name="scores">Held-out scores of every family (each from the model that did not see it).</param>
-    public static DetectorThresholds Choose(IReadOnlyList<HeldOutScore> scores, VerdictTargets targets)
+    /// <param name="mixed">
+    /// The mixed-versus-synthetic share threshold, chosen elsewhere: it cannot be judged on held-out families, since one
+    /// family (mixset) holds the mixed documents and its round trains without any.
+    /// </param>
+    public static DetectorThresholds Choose(IReadOnlyList<HeldOutScore> scores, VerdictTargets targets, double mixed)
     {
         var flagLimit = Math.Max(0, targets.MaxHumanFlagged - targets.Margin);
         var humanLimit = Math.Max(0, targets.MaxMachineCalledHuman - targets.Margin);
@@ -41,10 +45,6 @@ public static class VerdictCalibration
         // Human threshold: the lowest of the families' limits, never above the synthetic one.
         var human = Math.Min(synthetic, byFamily.Select(f => HighestPassing([.. f.Where(s => s.Machine).Select(s => 1.0 - s.Scores.PHuman)], humanLimit))
             .DefaultIfEmpty(0).Min());
-
-        var machineShares = scores.Where(s => s.Machine).Select(s => s.Scores.PMixed / Math.Max(1e-9, 1.0 - s.Scores.PHuman)).ToArray();
-        var isMixed = scores.Where(s => s.Machine).Select(s => s.Document.LabelIndex == 2).ToArray();
-        var mixed = isMixed.Contains(true) && isMixed.Contains(false) ? RocMetrics.YoudenThreshold(machineShares, isMixed) : 0.5;
 
         // Segments: "confidently human" where at most 5% of machine documents score lower (never above the human
         // threshold); "confidently machine" as low as the verdicts' false-positive limit allows, never below the
@@ -99,9 +99,9 @@ public static class VerdictCalibration
     /// should expect. Differs from <see cref="Measure(IReadOnlyList{HeldOutScore}, DetectorThresholds)"/> where the
     /// family itself set a threshold.
     /// </summary>
-    public static IReadOnlyList<FamilyVerdictMetrics> MeasureNested(IReadOnlyList<HeldOutScore> scores, VerdictTargets targets) =>
+    public static IReadOnlyList<FamilyVerdictMetrics> MeasureNested(IReadOnlyList<HeldOutScore> scores, VerdictTargets targets, double mixed) =>
         [.. scores.GroupBy(s => s.Document.Family).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
-            Measure(g.Key, [.. g], Choose([.. scores.Where(s => s.Document.Family != g.Key)], targets)))];
+            Measure(g.Key, [.. g], Choose([.. scores.Where(s => s.Document.Family != g.Key)], targets, mixed)))];
 
     static bool Flagged(DetectorClass c) => c is DetectorClass.Synthetic or DetectorClass.Mixed;
 

@@ -40,13 +40,14 @@ public static class DetectorTrainer
         var manifest = fitted.Manifest(options, Path.GetFileName(file), CorpusReader.Digest(file), clock.Elapsed);
         if (heldOut is not null)
         {
-            var thresholds = VerdictCalibration.Choose(heldOut, options.Targets);
+            // Mixed against purely synthetic keeps the in-family validation's threshold (see Choose).
+            var thresholds = VerdictCalibration.Choose(heldOut, options.Targets, fitted.Thresholds.Mixed);
             var families = VerdictCalibration.Measure(heldOut, thresholds);
             manifest = manifest with
             {
                 Thresholds = thresholds,
                 HeldOutFamilies = families,
-                HeldOutFamiliesNested = VerdictCalibration.MeasureNested(heldOut, options.Targets),
+                HeldOutFamiliesNested = VerdictCalibration.MeasureNested(heldOut, options.Targets, fitted.Thresholds.Mixed),
                 Targets = options.Targets,
             };
             progress?.Report(new("thresholds", $"held-out families: mean AUROC {families.Average(f => f.Auroc ?? 0):0.000}, "

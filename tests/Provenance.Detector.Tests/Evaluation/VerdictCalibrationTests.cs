@@ -36,7 +36,7 @@ public class VerdictCalibrationTests
         var scores = ThreeFamilies(1);
         var targets = new VerdictTargets(MaxHumanFlagged: 0.05, MaxMachineCalledHuman: 0.05, Margin: 0.01);
 
-        var thresholds = VerdictCalibration.Choose(scores, targets);
+        var thresholds = VerdictCalibration.Choose(scores, targets, mixed: 0.5);
         var families = VerdictCalibration.Measure(scores, thresholds);
 
         Assert.All(families, f => Assert.True(f.HumanFlagged <= 0.04, $"{f.Family}: {f.HumanFlagged:P1} of human texts flagged"));
@@ -50,8 +50,8 @@ public class VerdictCalibrationTests
         var scores = ThreeFamilies(2);
         var targets = new VerdictTargets();
 
-        var withAll = VerdictCalibration.Choose(scores, targets);
-        var withoutHard = VerdictCalibration.Choose([.. scores.Where(s => s.Document.Family != "hard")], targets);
+        var withAll = VerdictCalibration.Choose(scores, targets, mixed: 0.5);
+        var withoutHard = VerdictCalibration.Choose([.. scores.Where(s => s.Document.Family != "hard")], targets, mixed: 0.5);
 
         Assert.True(withAll.Synthetic > withoutHard.Synthetic, $"{withAll.Synthetic} vs {withoutHard.Synthetic}");
         var easy = VerdictCalibration.Measure("easy", [.. scores.Where(s => s.Document.Family == "easy")], withAll);
@@ -63,7 +63,7 @@ public class VerdictCalibrationTests
     {
         var scores = ThreeFamilies(3);
 
-        var nested = VerdictCalibration.MeasureNested(scores, new VerdictTargets()).Single(f => f.Family == "hard");
+        var nested = VerdictCalibration.MeasureNested(scores, new VerdictTargets(), mixed: 0.5).Single(f => f.Family == "hard");
 
         // Without the hard family the threshold is set by the middle one, under which many hard-family humans are flagged.
         Assert.True(nested.HumanFlagged > 0.05, $"nested: {nested.HumanFlagged:P1}");
