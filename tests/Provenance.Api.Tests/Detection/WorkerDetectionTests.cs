@@ -54,10 +54,11 @@ public sealed class WorkerDetectionTests(DetectionRegistryFixture registry) : IC
         var doc = await WaitForDetectorAsync(unknownId);
         var verdict = doc.Assertions.Single(a => a.Kind == "detector");
         Assert.StartsWith("provenance-detector@", verdict.AssertedBy);
-        Assert.Contains(verdict.Class, new[] { "human", "synthetic", "mixed" });
+        Assert.Contains(verdict.Class, new[] { "human", "synthetic", "mixed", "unknown" });
         Assert.Equal(verdict.Class, doc.Class);
-        Assert.True(verdict.Effective);
-        Assert.InRange(verdict.Confidence!.Value, 0, 1);
+        // A verdict decides the class; an abstention (unknown) claims nothing, carries no confidence, and decides nothing.
+        Assert.Equal(verdict.Class != "unknown", verdict.Effective);
+        Assert.Equal(verdict.Class != "unknown", verdict.Confidence is >= 0 and <= 1);
         var evidence = verdict.Evidence!.Value;
         Assert.InRange(evidence.GetProperty("p_synthetic").GetDouble(), 0, 1);
         Assert.True(evidence.GetProperty("thresholds").TryGetProperty("synthetic", out _));
