@@ -28,7 +28,7 @@ internal static class DetectorCommands
 
     public static Command Create()
     {
-        var command = new Command("detector", "Train, evaluate and run the AI-text detector.") { Train(), Eval(), Score(), ZeroShotCommands.Create() };
+        var command = new Command("detector", "Train, evaluate and run the AI-text detector.") { Train(), Eval(), Score(), ZeroShotCommands.Create(), ZeroShotCommands.Combine() };
         command.Options.Add(Model);
         command.Options.Add(Provider);
         return command;

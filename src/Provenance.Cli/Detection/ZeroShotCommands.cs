@@ -2,7 +2,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Provenance.Cli.Hosting;
+using Provenance.Detector.Corpus;
+using Provenance.Detector.Evaluation;
 using Provenance.Detector.Scoring;
+using Provenance.Detector.Training;
 using Provenance.Detector.ZeroShot;
 using Spectre.Console;
 
@@ -58,6 +61,51 @@ internal static class ZeroShotCommands
             CliContext.Out.MarkupLineInterpolated(
                 $"scored {summary.Scored:N0} of {summary.Lines:N0} lines into {parse.GetValue(output)} ({summary.Errors.Count} rejected, {summary.Blank} blank) in {clock.Elapsed.TotalSeconds:F1} s with {scorer.Id} on {scorer.ExecutionProvider}");
             return summary.Errors.Count == 0 ? 0 : 2;
+        }));
+        return command;
+    }
+
+    /// <summary><c>provenance detector combine</c>: fit the rule that joins the shipped classifier and a zero-shot score.</summary>
+    public static Command Combine()
+    {
+        var lm = new Option<string>("--lm") { Description = "Folder of an exported causal LM (see 'detector zero-shot'); alone: Fast-DetectGPT.", Required = true };
+        var performer = new Option<string?>("--performer") { Description = "Binoculars' performer: a second exported LM with the same tokenizer." };
+        var corpus = new Option<string>("--corpus") { Description = "The corpus folder (train.jsonl, and dev.jsonl if present).", Required = true };
+        var output = new Option<string>("--out") { Description = "Where the rule JSON goes (Detector:ZeroShot:Rule).", DefaultValueFactory = _ => "combination-rule.json" };
+        var defaults = new ZeroShotOptions();
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Tokens read per text.", DefaultValueFactory = _ => defaults.MaxTokens };
+        var command = new Command("combine", "Fit the rule that combines the shipped classifier with a zero-shot score, on held-out families: the classifier's "
+            + "recipe is trained once per family without it, every held-out document and segment is scored by that model and the language model, "
+            + "and the rule's weights and verdict thresholds are chosen on those scores (no family above 5% of its human texts flagged).")
+        {
+            lm, performer, corpus, output, maxTokens,
+        };
+        command.SetAction((parse, ct) => Guard(() =>
+        {
+            var folder = parse.GetValue(corpus)!;
+            if (!Directory.Exists(folder))
+            {
+                throw new UserError($"--corpus needs the corpus folder (train.jsonl, dev.jsonl): {folder}");
+            }
+            var train = CorpusReader.Read(CorpusReader.Resolve(folder, "train.jsonl")).ToList();
+            var dev = File.Exists(Path.Combine(folder, "dev.jsonl")) ? CorpusReader.Read(Path.Combine(folder, "dev.jsonl")).ToList() : [];
+            var detectorOptions = new DetectorOptions { ExecutionProvider = parse.GetValue<string>("--provider") ?? "cpu" };
+            using var scorer = ZeroShotScorer.Load(new ZeroShotOptions
+            {
+                Model = parse.GetValue(lm), Performer = parse.GetValue(performer), MaxTokens = parse.GetValue(maxTokens),
+            }, detectorOptions, new ConsoleLogger());
+            var recipe = new TrainingOptions();
+            var progress = new Progress<TrainingProgress>(p => CliContext.Err.MarkupLineInterpolated($"[grey]{p.Stage}:[/] {p.Message}"));
+            var held = LeaveOneFamilyOut.Run(train, dev, recipe, progress: progress, ct: ct).SelectMany(r => r.Scores).ToList();
+            CliContext.Err.MarkupLineInterpolated($"[grey]zero-shot:[/] scoring {held.Count:N0} held-out documents and their segments with {scorer.Id}");
+            var fitted = CombinationFitter.Fit(held, scorer, DefaultModel.Manifest.ModelId, recipe.Targets, DefaultModel.Manifest.Thresholds.Mixed, ct);
+            File.WriteAllText(parse.GetValue(output)!, fitted.Rule.ToJson());
+            CliContext.Out.WriteLine($"wrote {parse.GetValue(output)}: a {fitted.Rule.A:0.###}, b {fitted.Rule.B:0.###}, c {fitted.Rule.C:0.###} on {fitted.Rule.Rows:N0} rows of {fitted.Rule.Families} families");
+            CliContext.Out.WriteLine($"Held-out families, classifier and {scorer.Id} combined, at {fitted.Rule.Thresholds}:");
+            CliContext.Out.WriteLine(FamilyTable.Format(fitted.Families));
+            CliContext.Out.WriteLine("The classifier alone on the same held-out scores:");
+            CliContext.Out.WriteLine(FamilyTable.Format(fitted.ClassifierAlone));
+            return Task.FromResult(0);
         }));
         return command;
     }

@@ -47,6 +47,23 @@ public sealed record CombinationRule(double A, double B, double C, double Mean, 
     public double Probability(double classifierPSynthetic, double zeroShotScore) =>
         Sigmoid(A * Logit(classifierPSynthetic) + B * (zeroShotScore - Mean) / Scale + C);
 
+    /// <summary>
+    /// The combined (P(human), P(mixed)) of a text the classifier scored (<paramref name="pHuman"/>, <paramref name="pMixed"/>)
+    /// and the zero-shot scorer gave <paramref name="zeroShot"/>. The rule says how likely "not purely human" is; the
+    /// classifier alone says which part of that is mixed. A text the scorer could not read keeps the classifier's.
+    /// </summary>
+    public (float PHuman, float PMixed) Combine(float pHuman, float pMixed, ZeroShotScore zeroShot)
+    {
+        if (!zeroShot.IsScored)
+        {
+            return (pHuman, pMixed);
+        }
+        var classifierSynthetic = 1 - pHuman;
+        var synthetic = Probability(classifierSynthetic, zeroShot.MachineScore);
+        var mixedShare = classifierSynthetic > 0 ? Math.Clamp(pMixed / classifierSynthetic, 0, 1) : 0;
+        return ((float)(1 - synthetic), (float)(synthetic * mixedShare));
+    }
+
     internal static double Logit(double p)
     {
         var clamped = Math.Clamp(p, Epsilon, 1 - Epsilon);

@@ -70,14 +70,8 @@ public sealed class CombinedDetector : ITextDetector
     /// </summary>
     public TextScore Combine(TextScore classified, ZeroShotScore zeroShot)
     {
-        if (!zeroShot.IsScored)
-        {
-            return TextScore.FromProbabilities(classified.PHuman, classified.PMixed, Thresholds);
-        }
-        var synthetic = rule.Probability(classified.PSynthetic, zeroShot.MachineScore);
-        // The rule says how likely "not purely human" is; the classifier alone says which part of that is mixed.
-        var mixedShare = classified.PSynthetic > 0 ? Math.Clamp(classified.PMixed / classified.PSynthetic, 0, 1) : 0;
-        return TextScore.FromProbabilities((float)(1 - synthetic), (float)(synthetic * mixedShare), Thresholds);
+        var (pHuman, pMixed) = rule.Combine(classified.PHuman, classified.PMixed, zeroShot);
+        return TextScore.FromProbabilities(pHuman, pMixed, Thresholds);
     }
 
     public void Dispose()
