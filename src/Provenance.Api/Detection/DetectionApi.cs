@@ -45,7 +45,7 @@ internal static class DetectionApi
             case "rescore":
                 if (!GeneratorName.TryParse(request.Model, out var model, out _) || model.Version.Length == 0)
                 {
-                    return Problems.Invalid("rescore needs model as name@version: the detector that classifies, such as provenance-detector@1.0.0 (the worker, or the API running it in process, logs it at start, and every verdict names it).", "invalid_model");
+                    return Problems.Invalid("rescore needs model as name@version: the detector that classifies, such as provenance-detector@2.0.0 (the worker, or the API running it in process, logs it at start, and every verdict names it).", "invalid_model");
                 }
                 rescoreFor = model.ToString();
                 page = after => queries.ScoredByOlderVersionsAsync(rescoreFor, after, DetectionRequester.IdsPerMessage, ct);
