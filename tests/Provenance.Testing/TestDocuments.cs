@@ -41,6 +41,24 @@ public static class TestDocuments
         return (await response.Content.ReadFromJsonAsync<T>())!;
     }
 
+    /// <summary>
+    /// Polls the document until it has a detector assertion (by <paramref name="model"/> when given), for up to 30 s;
+    /// on timeout the message carries <paramref name="logs"/> (the hosts' logs), which say why.
+    /// </summary>
+    public static async Task<DocumentResponse> WaitForDetectorAsync(this HttpClient client, long id, Func<string> logs, string? model = null)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var doc = await client.GetJsonAsync<DocumentResponse>($"/v1/documents/{id}");
+            if (doc.Assertions.Any(a => a.Kind == "detector" && (model is null || a.AssertedBy == model)))
+            {
+                return doc;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"document {id} got no detector assertion{(model is null ? "" : $" by {model}")} within 30 s.\n{logs()}");
+    }
+
     /// <summary>Reads an RFC 7807 body and checks its status and machine code.</summary>
     public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string? code = null)
     {

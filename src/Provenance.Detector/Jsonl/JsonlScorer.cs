@@ -35,15 +35,27 @@ public static class JsonlScorer
         int batchSize = 256, Action<JsonlLineError>? onError = null, CancellationToken ct = default) =>
         ScoreAsync(input, output, new DocumentScorer(detector), batchSize, onError, ct);
 
-    public static async Task<JsonlScoreSummary> ScoreAsync(TextReader input, TextWriter output, DocumentScorer scorer,
+    public static Task<JsonlScoreSummary> ScoreAsync(TextReader input, TextWriter output, DocumentScorer scorer,
         int batchSize = 256, Action<JsonlLineError>? onError = null, CancellationToken ct = default)
+    {
+        var buffer = new ArrayBufferWriterStream();
+        return RunAsync(input, output, batchSize, texts => scorer.Score(texts, ct), (id, score) => Format(id, score, buffer), onError, ct);
+    }
+
+    /// <summary>
+    /// The loop every JSONL scoring command shares: reads {"id", "text"} lines, gives good lines to
+    /// <paramref name="score"/> in batches of <paramref name="batchSize"/> and writes <paramref name="format"/>'s line for
+    /// each, in input order; blank lines are counted, bad lines reported through <paramref name="onError"/> and skipped.
+    /// </summary>
+    internal static async Task<JsonlScoreSummary> RunAsync<TScore>(TextReader input, TextWriter output, int batchSize,
+        Func<IReadOnlyList<string>, IReadOnlyList<TScore>> score, Func<JsonElement, TScore, string> format,
+        Action<JsonlLineError>? onError, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var errors = new List<JsonlLineError>();
         var ids = new List<JsonElement>(batchSize);
         var texts = new List<string>(batchSize);
         long lines = 0, scored = 0, blank = 0;
-        var buffer = new ArrayBufferWriterStream();
 
         async Task FlushAsync()
         {
@@ -51,10 +63,10 @@ public static class JsonlScorer
             {
                 return;
             }
-            var scores = scorer.Score(texts, ct);
+            var scores = score(texts);
             for (var i = 0; i < scores.Count; i++)
             {
-                await output.WriteLineAsync(Format(ids[i], scores[i], buffer).AsMemory(), ct);
+                await output.WriteLineAsync(format(ids[i], scores[i]).AsMemory(), ct);
             }
             scored += scores.Count;
             ids.Clear();
@@ -90,7 +102,6 @@ public static class JsonlScorer
         return new JsonlScoreSummary(lines, scored, blank, errors);
     }
 
-    /// <summary>Reads one {"id", "text"} line; shared with the zero-shot scorer's JSONL loop so both accept and reject the same lines.</summary>
     internal static bool TryParse(string line, out JsonElement id, out string text, out string reason)
     {
         id = default;

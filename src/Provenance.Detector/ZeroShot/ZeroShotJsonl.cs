@@ -20,59 +20,9 @@ public static class ZeroShotJsonl
         return await ScoreAsync(input, output, scorer, batchSize, onError, ct);
     }
 
-    public static async Task<JsonlScoreSummary> ScoreAsync(TextReader input, TextWriter output, ZeroShotScorer scorer,
-        int batchSize = 256, Action<JsonlLineError>? onError = null, CancellationToken ct = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var errors = new List<JsonlLineError>();
-        var ids = new List<JsonElement>(batchSize);
-        var texts = new List<string>(batchSize);
-        long lines = 0, scored = 0, blank = 0;
-
-        async Task FlushAsync()
-        {
-            if (texts.Count == 0)
-            {
-                return;
-            }
-            var scores = scorer.Score(texts, ct);
-            for (var i = 0; i < scores.Count; i++)
-            {
-                await output.WriteLineAsync(Format(ids[i], scores[i], scorer.MethodName).AsMemory(), ct);
-            }
-            scored += scores.Count;
-            ids.Clear();
-            texts.Clear();
-        }
-
-        while (await input.ReadLineAsync(ct) is { } line)
-        {
-            lines++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                blank++;
-                continue;
-            }
-            if (JsonlScorer.TryParse(line, out var id, out var text, out var reason))
-            {
-                ids.Add(id);
-                texts.Add(text);
-                if (texts.Count == batchSize)
-                {
-                    await FlushAsync();
-                }
-            }
-            else
-            {
-                var error = new JsonlLineError(lines, reason);
-                errors.Add(error);
-                onError?.Invoke(error);
-            }
-        }
-        await FlushAsync();
-        await output.FlushAsync(ct);
-        return new JsonlScoreSummary(lines, scored, blank, errors);
-    }
+    public static Task<JsonlScoreSummary> ScoreAsync(TextReader input, TextWriter output, ZeroShotScorer scorer,
+        int batchSize = 256, Action<JsonlLineError>? onError = null, CancellationToken ct = default) =>
+        JsonlScorer.RunAsync(input, output, batchSize, texts => scorer.Score(texts, ct), (id, score) => Format(id, score, scorer.MethodName), onError, ct);
 
     static string Format(JsonElement id, ZeroShotScore score, string method)
     {

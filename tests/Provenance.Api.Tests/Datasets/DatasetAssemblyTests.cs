@@ -228,6 +228,34 @@ public class DatasetAssemblyTests(RegistryFixture registry) : IClassFixture<Regi
     }
 
     [Fact]
+    public async Task ADocumentTheDetectorAbstainedOnStaysUnknownAndTheUnknownPolicyReadsTheScoresItRecorded()
+    {
+        var domain = DatasetRequests.NewDomain();
+        await _crawler.RegisterAsync(domain, "human", 4);
+        var abstained = await _crawler.RegisterAsync(domain, null, 4);
+        double[] pHuman = [0.99, 0.97, 0.5, 0.02];
+        await registry.GetService<AssertionWriter>().AppendAsync([
+            .. abstained.Select((d, i) => new NewAssertion(d.Id, AssertionKind.Detector, "provenance-detector@2.0.0", ProvenanceClass.Unknown,
+                EvidenceJson: $$"""{"p_human": {{pHuman[i]}}, "class": "unknown", "confidence": null}""")),
+        ], CancellationToken.None);
+        var excluded = DatasetRequests.Spec("abstained", domain, 4, minHuman: 0.5);
+        var admitted = DatasetRequests.Spec("abstained", domain, 7, minHuman: 0.5) with { Unknown = new UnknownDocumentsSpec("detector", HumanAtLeast: 0.95, SyntheticAtLeast: 0.95) };
+
+        var without = await _trainer.AssembleAsync(excluded);
+        var with = await _trainer.AssembleAsync(admitted);
+
+        var curator = registry.Client("curator");
+        var doc = await curator.GetJsonAsync<DocumentResponse>($"/v1/documents/{abstained[0].Id}");
+        Assert.Equal("unknown", doc.Class);
+        Assert.DoesNotContain(doc.Assertions, a => a.Effective);
+        Assert.DoesNotContain(await _trainer.DocumentsAsync(without.Ref), d => abstained.Any(a => a.Id == d.Id));
+        var counted = (await _trainer.DocumentsAsync(with.Ref)).Where(d => abstained.Any(a => a.Id == d.Id)).ToList();
+        Assert.Equal(2, counted.Count(d => d.CountedAs == "human"));
+        Assert.Equal(1, counted.Count(d => d.CountedAs == "synthetic"));
+        Assert.Equal(3, counted.Count);
+    }
+
+    [Fact]
     public async Task DocumentsOfUnknownProvenanceCountOnlyWhenTheSpecAdmitsThemOnDetectorScores()
     {
         var domain = DatasetRequests.NewDomain();

@@ -19,16 +19,7 @@ public sealed class InProcessDetectionTests(EmbeddedRegistryFixture registry) : 
     async Task<DocumentResponse> WaitForDetectorAsync(long id)
     {
         using var client = registry.Client("curator");
-        for (var i = 0; i < 300; i++)
-        {
-            var doc = await client.GetJsonAsync<DocumentResponse>($"/v1/documents/{id}");
-            if (doc.Assertions.Any(a => a.Kind == "detector"))
-            {
-                return doc;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"document {id} got no detector assertion within 30 s. API log:\n{registry.Api.Log}");
+        return await client.WaitForDetectorAsync(id, () => $"API log:\n{registry.Api.Log}");
     }
 
     [Fact]

@@ -20,20 +20,8 @@ namespace Provenance.Api.Tests.Detection;
 [Collection(BrokerCollection.Name)]
 public sealed class WorkerDetectionTests(DetectionRegistryFixture registry) : IClassFixture<DetectionRegistryFixture>
 {
-    async Task<DocumentResponse> WaitForDetectorAsync(long id)
-    {
-        var client = registry.Client("curator");
-        for (var i = 0; i < 300; i++)
-        {
-            var doc = await client.GetJsonAsync<DocumentResponse>($"/v1/documents/{id}");
-            if (doc.Assertions.Any(a => a.Kind == "detector"))
-            {
-                return doc;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"document {id} got no detector assertion within 30 s. Worker log:\n{registry.WorkerLog.Text}\nAPI log:\n{registry.Log.Text}");
-    }
+    Task<DocumentResponse> WaitForDetectorAsync(long id) =>
+        registry.Client("curator").WaitForDetectorAsync(id, () => $"Worker log:\n{registry.WorkerLog.Text}\nAPI log:\n{registry.Log.Text}");
 
     static string Prose(int i) =>
         $"Record {i}: the committee met on Tuesday to review the budget for the coming year. Members raised concerns about "
