@@ -106,16 +106,6 @@ public static class DetectorTrainer
         progress?.Report(new("log-ratios", $"n-gram log ratios ready at {clock.Elapsed.TotalSeconds:0.0}s"));
         var network = new DetectorNetwork(options.Features, options.Hidden, languageModel, logRatio);
         Standardise(network, train);
-        var names = DetectorNetwork.DenseNames(options.Features).ToList();
-        foreach (var excluded in options.ExcludedDense)
-        {
-            var index = names.IndexOf(excluded);
-            if (index < 0)
-            {
-                throw new ArgumentException($"ExcludedDense names '{excluded}', which is not a dense feature ({string.Join(", ", names)}).");
-            }
-            network.DenseScale[index] = 0;
-        }
         var optimiser = new NetworkOptimiser(network, options, random);
         var (bestEpoch, epochs) = optimiser.Fit(train, held, progress, ct);
 
@@ -395,9 +385,11 @@ internal sealed record FittedDetector(DetectorNetwork Network, byte[] Onnx, Dete
         Thresholds = Thresholds,
         Training = new TrainingRecord(corpus, corpusDigest, TrainDocuments, ValidationDocuments,
             options.Seed, Epochs, BestEpoch, Math.Round(duration.TotalSeconds, 1),
-            $"online; embedding row-wise Adagrad lr {options.EmbeddingLearningRate} with n-gram dropout {options.NgramDropout}, "
+            (Network.Dim > 0 ? $"online; embedding row-wise Adagrad lr {options.EmbeddingLearningRate} with n-gram dropout {options.NgramDropout}, " : "online; no n-gram bag, ")
             + $"dense Adam lr {options.DenseLearningRate}, linear decay, weight averaging from epoch {options.AverageFromEpoch}, "
-            + $"source-balanced weights {options.BalanceSources}, early stopping on validation AUROC (patience {options.Patience})"),
+            + $"human/machine balanced within families {options.BalanceSources}, families balanced {options.BalanceFamilies}, "
+            + $"{options.AugmentedCopies} augmented variant(s) per text, early stopping on validation AUROC (patience {options.Patience}), "
+            + (options.ThresholdsFromHeldOutFamilies ? "verdict thresholds on held-out families" : "verdict thresholds on validation")),
         Metrics = new Dictionary<string, MetricsSummary> { ["validation"] = Validation },
         ModelSha256 = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Onnx)),
     };

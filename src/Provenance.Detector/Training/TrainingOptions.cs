@@ -80,8 +80,6 @@ public sealed record TrainingOptions
     /// <summary>The error limits the verdict thresholds keep on every held-out family.</summary>
     public Evaluation.VerdictTargets Targets { get; init; } = new();
 
-    /// <summary>Dense statistics (by manifest name) the classifier ignores: their standardisation scale is 0.</summary>
-    public IReadOnlyList<string> ExcludedDense { get; init; } = [];
 }
 
 /// <summary>A training milestone, for a progress bar or a log line.</summary>
