@@ -31,6 +31,7 @@ public static class WorkerHosting
         builder.AddDetector();
         builder.Services.AddMassTransit(x =>
         {
+            x.UseRegistryDefaults();
             x.AddClassifyDocumentsConsumer();
             x.UsingRabbitMq((context, cfg) =>
             {

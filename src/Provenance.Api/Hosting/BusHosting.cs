@@ -53,6 +53,7 @@ internal static partial class BusHosting
 
         builder.Services.AddMassTransit(x =>
         {
+            x.UseRegistryDefaults();
             x.AddConsumer<RegisterDocumentsConsumer, RegisterDocumentsConsumerDefinition>();
             x.AddConsumer<AssembleDatasetConsumer, AssembleDatasetConsumerDefinition>();
             if (detector == DetectorPlacement.InProcess)
