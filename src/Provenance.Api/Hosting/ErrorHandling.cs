@@ -13,7 +13,11 @@ internal static class ErrorHandling
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier);
-            ctx.ProblemDetails.Detail ??= DefaultDetail(ctx.HttpContext);
+            if (ctx.ProblemDetails.Detail is null && FrameworkProblem(ctx.HttpContext) is { } framework)
+            {
+                ctx.ProblemDetails.Detail = framework.Detail;
+                ctx.ProblemDetails.Extensions.TryAdd("code", framework.Code);
+            }
         });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures (malformed JSON, a wrong route value) throw, so the handler below can say what was wrong
@@ -22,13 +26,15 @@ internal static class ErrorHandling
         return builder;
     }
 
-    // Responses produced by the framework itself (no route, wrong method, wrong content type) get a detail too.
-    static string? DefaultDetail(HttpContext http) => http.Response.StatusCode switch
+    // Responses produced by the framework itself (no route, wrong method, wrong content type, a body over Kestrel's
+    // limit) get a detail and a code too.
+    static (string Detail, string Code)? FrameworkProblem(HttpContext http) => http.Response.StatusCode switch
     {
-        StatusCodes.Status404NotFound => $"There is no endpoint at {http.Request.Method} {http.Request.Path}. The API is described at /docs.",
-        StatusCodes.Status405MethodNotAllowed => $"{http.Request.Path} does not accept {http.Request.Method}. The API is described at /docs.",
-        StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with Content-Type: application/json.",
-        StatusCodes.Status500InternalServerError => "The registry failed to handle the request; nothing was written. Quote the traceId when you report it.",
+        StatusCodes.Status404NotFound => ($"There is no endpoint at {http.Request.Method} {http.Request.Path}. The API is described at /docs.", "not_found"),
+        StatusCodes.Status405MethodNotAllowed => ($"{http.Request.Path} does not accept {http.Request.Method}. The API is described at /docs.", "method_not_allowed"),
+        StatusCodes.Status413PayloadTooLarge => (BadRequestExceptionHandler.BodyTooLarge, "body_too_large"),
+        StatusCodes.Status415UnsupportedMediaType => ("Send the body as JSON with Content-Type: application/json.", "unsupported_media_type"),
+        StatusCodes.Status500InternalServerError => ("The registry failed to handle the request; nothing was written. Quote the traceId when you report it.", "internal_error"),
         _ => null,
     };
 
@@ -43,6 +49,8 @@ internal static class ErrorHandling
 /// <summary>Turns request-binding failures into a 400 (or 413) that quotes the parser's complaint.</summary>
 internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
+    public const string BodyTooLarge = "The request body is larger than the registry accepts (Registry:MaxRequestBytes). Send fewer documents per request.";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         if (exception is not BadHttpRequestException bad)
@@ -60,7 +68,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
     {
         if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return ("The request body is too large", "The request body is larger than the registry accepts (Registry:MaxRequestBytes). Send fewer documents per request.", "body_too_large");
+            return ("The request body is too large", BodyTooLarge, "body_too_large");
         }
         var chain = new List<Exception>();
         for (var e = bad.InnerException; e is not null; e = e.InnerException)
