@@ -51,7 +51,7 @@ public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<Asserti
         }
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await DerivedState.LineageLockAsync(conn, exclusive: true, ct);
+        await AdvisoryLocks.LineageAsync(conn, exclusive: true, ct);
         var generators = await GeneratorStore.EnsureAsync(conn, assertions.Select(a => a.Generator), ct);
 
         var appended = new List<(long Id, long DocumentId, DateTimeOffset At)>(assertions.Count);

@@ -48,9 +48,6 @@ public sealed record AssemblyTimings(TimeSpan Selection, TimeSpan Manifest, Time
 /// </summary>
 public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, DatasetQueries queries, ILogger<DatasetAssembler> logger)
 {
-    /// <summary>Advisory-lock namespace that serializes version numbering within a dataset.</summary>
-    const int LockNamespace = 0x50524F58;
-
     /// <summary>Candidates read per query. It changes how often the registry is asked, never what a version holds.</summary>
     public int ChunkSize { get; init; } = CandidateStream.DefaultChunkSize;
 
@@ -412,11 +409,7 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
             find.Parameters.Add(new NpgsqlParameter<string>("name", spec.Dataset));
             datasetId = (int)(await find.ExecuteScalarAsync(ct))!;
         }
-        await using (var lockCmd = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({LockNamespace}, @id)", conn))
-        {
-            lockCmd.Parameters.Add(new NpgsqlParameter<int>("id", datasetId));
-            await lockCmd.ExecuteNonQueryAsync(ct);
-        }
+        await AdvisoryLocks.DatasetVersionsAsync(conn, datasetId, ct);
         // Under the lock: the same manifest (same spec, same registry) or the same bus request is the same version.
         await using (var existing = new NpgsqlCommand("SELECT id FROM dataset_versions WHERE manifest_hash = @hash OR request_id = @request LIMIT 1", conn))
         {

@@ -13,7 +13,7 @@ namespace Provenance.Data.Registration;
 /// </summary>
 /// <remarks>
 /// Concurrency: every transaction that may change the class or depth of a document that already exists holds
-/// the lineage lock (<see cref="LineageLockAsync"/>) exclusively; transactions that only add new documents hold it shared. So a depth is
+/// the lineage lock (<see cref="AdvisoryLocks.LineageAsync"/>) exclusively; transactions that only add new documents hold it shared. So a depth is
 /// never computed from a parent whose depth another transaction is changing, and two class changes of one document
 /// never interleave.
 /// </remarks>
@@ -41,16 +41,6 @@ internal static class DerivedState
 
     /// <summary><see cref="ProvenancePrecedence.ModelName"/> in SQL.</summary>
     internal static string ModelNameSql(string column) => $"regexp_replace({column}, '@[^@]*$', '')";
-
-    /// <summary>Advisory lock keys of the lineage lock (see remarks).</summary>
-    const int LockNamespace = 0x50524F57;
-
-    public static async Task LineageLockAsync(NpgsqlConnection conn, bool exclusive, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(
-            $"SELECT {(exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared")}({LockNamespace}, 0)", conn);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
 
     // Documents whose assertions all stopped standing go back to unknown, so every id is joined, not only those
     // with a deciding assertion.

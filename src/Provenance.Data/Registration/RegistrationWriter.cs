@@ -28,8 +28,6 @@ namespace Provenance.Data.Registration;
 public sealed partial class RegistrationWriter(
     NpgsqlDataSource dataSource, SubmissionLimits limits, TimeProvider clock, ILogger<RegistrationWriter> logger)
 {
-    const int LockNamespaceBuckets = 0x50524F56; // "PROV"
-
     /// <summary>Registers <paramref name="submissions"/> on behalf of <paramref name="registrant"/> (the key or crawler name).</summary>
     public async Task<IReadOnlyList<RegistrationResult>> RegisterAsync(
         IReadOnlyList<DocumentSubmission> submissions, string registrant, CancellationToken ct)
@@ -126,7 +124,7 @@ public sealed partial class RegistrationWriter(
         // must not overlap with other writers (see DerivedState).
         var changesExisting = slow.Count > 0 || pendingTargets.Count > 0
             || fast.Any(i => i.S.Declared is not null && existing.Contains(i.S.Hash));
-        await DerivedState.LineageLockAsync(conn, exclusive: changesExisting, ct);
+        await AdvisoryLocks.LineageAsync(conn, exclusive: changesExisting, ct);
 
         var effects = new Effects();
         var state = fresh.Count > 0 ? await InsertNewDocumentsAsync(conn, fresh, effects, ct) : [];
@@ -246,7 +244,7 @@ public sealed partial class RegistrationWriter(
         var buckets = documents.Select(h => (int)h.Bytes[0]).Concat(exclusive).Distinct().Order().ToArray();
         // In ascending order, so that two writers always queue in the same order and cannot deadlock.
         await using var cmd = new NpgsqlCommand($"""
-            SELECT count(CASE WHEN b.x THEN pg_advisory_xact_lock({LockNamespaceBuckets}, b.n) ELSE pg_advisory_xact_lock_shared({LockNamespaceBuckets}, b.n) END)
+            SELECT count(CASE WHEN b.x THEN pg_advisory_xact_lock({AdvisoryLocks.ContentHashBuckets}, b.n) ELSE pg_advisory_xact_lock_shared({AdvisoryLocks.ContentHashBuckets}, b.n) END)
               FROM (SELECT n, x FROM unnest(@n, @x) AS u(n, x) ORDER BY n) b
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter<int[]>("n", buckets));

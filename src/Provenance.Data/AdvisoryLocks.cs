@@ -1,0 +1,42 @@
+using Npgsql;
+
+namespace Provenance.Data;
+
+/// <summary>
+/// Every PostgreSQL advisory lock the registry takes, in one place. Each kind of lock has its own namespace (the
+/// first of the two <c>int</c> keys), so two kinds can never collide; the second key says what is locked. All are
+/// transaction-scoped (<c>pg_advisory_xact_lock*</c>) and released at commit or rollback.
+/// </summary>
+internal static class AdvisoryLocks
+{
+    /// <summary>
+    /// 256 buckets of the content hash's first byte. Writers of new documents hold their buckets shared, writers of
+    /// pending edges hold theirs exclusive, so a document and an edge pending on it never pass each other unseen.
+    /// </summary>
+    public const int ContentHashBuckets = 0x50524F56; // "PROV"
+
+    /// <summary>
+    /// The lineage lock (second key 0): held exclusively by every transaction that may change the class or depth
+    /// of a document that already exists, shared by those that only add documents.
+    /// </summary>
+    public const int Lineage = 0x50524F57;
+
+    /// <summary>Version numbering within one dataset (second key: the dataset's id).</summary>
+    public const int DatasetVersions = 0x50524F58;
+
+    /// <summary>Takes the lineage lock, exclusively or shared.</summary>
+    public static async Task LineageAsync(NpgsqlConnection conn, bool exclusive, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT {(exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared")}({Lineage}, 0)", conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Serializes version numbering of the dataset <paramref name="datasetId"/>.</summary>
+    public static async Task DatasetVersionsAsync(NpgsqlConnection conn, int datasetId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({DatasetVersions}, @id)", conn);
+        cmd.Parameters.Add(new NpgsqlParameter<int>("id", datasetId));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
