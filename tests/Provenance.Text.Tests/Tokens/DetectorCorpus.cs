@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Provenance.Data.Tests.Registration;
+namespace Provenance.Text.Tests.Tokens;
 
 /// <summary>
 /// The detector corpus, read where it lies (never copied into the repository): PROVENANCE_DETECTOR_CORPUS, else

@@ -1,6 +1,6 @@
-using Provenance.Domain.Documents;
+using Provenance.Text;
 
-namespace Provenance.Domain.Tests.Documents;
+namespace Provenance.Text.Tests;
 
 public class TextNormalizerTests
 {

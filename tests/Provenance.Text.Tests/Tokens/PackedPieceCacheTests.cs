@@ -1,7 +1,7 @@
 using FsCheck.Fluent;
-using Provenance.Data.Registration;
+using Provenance.Text.Tokens;
 
-namespace Provenance.Data.Tests.Registration;
+namespace Provenance.Text.Tests.Tokens;
 
 public class PackedPieceCacheTests
 {

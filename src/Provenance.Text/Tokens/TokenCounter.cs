@@ -1,6 +1,6 @@
 using Microsoft.ML.Tokenizers;
 
-namespace Provenance.Data.Registration;
+namespace Provenance.Text.Tokens;
 
 /// <summary>
 /// Counts tokens with OpenAI's o200k_base encoding. Training budgets are set in tokens, so the count is stored

@@ -1,6 +1,6 @@
 using Microsoft.ML.Tokenizers;
 
-namespace Provenance.Data.Registration;
+namespace Provenance.Text.Tokens;
 
 /// <summary>
 /// Counts o200k_base tokens as <see cref="Tokenizer.CountTokens(string, bool, bool)"/> does, several times faster.

@@ -1,9 +1,9 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.ML.Tokenizers;
-using Provenance.Data.Registration;
+using Provenance.Text.Tokens;
 
-namespace Provenance.Data.Tests.Registration;
+namespace Provenance.Text.Tests.Tokens;
 
 /// <summary>Random text built from the fragments where the regex and the byte-pair merges have corners.</summary>
 public class TokenCounterPropertyTests

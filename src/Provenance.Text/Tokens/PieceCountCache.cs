@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Provenance.Data.Registration;
+namespace Provenance.Text.Tokens;
 
 /// <summary>
 /// Token counts of recently seen pre-tokens, so a common word is byte-pair encoded once per process instead of once

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Provenance.Data.Tests.Registration;
+namespace Provenance.Text.Tests.Tokens;
 
 public class BytePairRanksTests
 {

@@ -1,9 +1,9 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.ML.Tokenizers;
-using Provenance.Data.Registration;
+using Provenance.Text.Tokens;
 
-namespace Provenance.Data.Tests.Registration;
+namespace Provenance.Text.Tests.Tokens;
 
 /// <summary>The library every count and piece is compared with, and the same views of our side.</summary>
 internal static class Reference

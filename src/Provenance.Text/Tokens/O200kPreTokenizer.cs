@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Provenance.Data.Registration;
+namespace Provenance.Text.Tokens;
 
 /// <summary>
 /// Hand-written equivalent of the o200k_base pre-tokenization regex as Microsoft.ML.Tokenizers runs it:

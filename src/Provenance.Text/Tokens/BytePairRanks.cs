@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace Provenance.Data.Registration;
+namespace Provenance.Text.Tokens;
 
 /// <summary>
 /// The o200k_base ranks (token bytes to token id) in flat tables sized for the lookups byte-pair merging makes.

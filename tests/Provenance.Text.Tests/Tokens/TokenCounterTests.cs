@@ -1,7 +1,7 @@
 using Microsoft.ML.Tokenizers;
-using Provenance.Data.Registration;
+using Provenance.Text.Tokens;
 
-namespace Provenance.Data.Tests.Registration;
+namespace Provenance.Text.Tests.Tokens;
 
 public class TokenCounterTests
 {

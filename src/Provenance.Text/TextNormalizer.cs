@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Provenance.Domain.Documents;
+namespace Provenance.Text;
 
 /// <summary>
 /// Brings text to the form that is hashed and stored, so that the same words always get the same identity:

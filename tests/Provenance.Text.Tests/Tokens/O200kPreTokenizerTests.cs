@@ -1,7 +1,7 @@
 using System.Text;
-using Provenance.Data.Registration;
+using Provenance.Text.Tokens;
 
-namespace Provenance.Data.Tests.Registration;
+namespace Provenance.Text.Tests.Tokens;
 
 /// <summary>
 /// Named corners of the o200k_base regex. Each expectation is what the library's regex returns (checked here too),

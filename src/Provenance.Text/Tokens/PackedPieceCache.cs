@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Provenance.Data.Registration;
+namespace Provenance.Text.Tokens;
 
 /// <summary>
 /// The short pieces of <see cref="PieceCountCache"/>: up to eight ASCII characters, 87% of English pieces, each

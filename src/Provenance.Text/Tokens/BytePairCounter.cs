@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Unicode;
 using Microsoft.ML.Tokenizers;
 
-namespace Provenance.Data.Registration;
+namespace Provenance.Text.Tokens;
 
 /// <summary>
 /// The number of tokens one pre-token encodes to: the library's <c>CountTokens(piece, considerPreTokenization:

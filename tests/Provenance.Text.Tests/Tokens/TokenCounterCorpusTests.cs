@@ -1,6 +1,6 @@
-using Provenance.Data.Registration;
+using Provenance.Text.Tokens;
 
-namespace Provenance.Data.Tests.Registration;
+namespace Provenance.Text.Tests.Tokens;
 
 /// <summary>24k varied English texts (news, stories, Q&amp;A, pre-tokenized text, code-ish and number-heavy lines).</summary>
 public class TokenCounterCorpusTests
