@@ -20,7 +20,7 @@ internal sealed class BytePairRanks
     const string DataResource = "o200k_base.tiktoken.deflate";
 
     const int MaxShort = 5;
-    const ulong Multiplier = 0x9E3779B97F4A7C15; // 2^64 / golden ratio: Fibonacci hashing, the top bits mix well
+    const ulong Multiplier = StableHash.GoldenRatio; // Fibonacci hashing: the top bits mix well
 
     // Every pair of bytes, directly indexed.
     readonly int[] _pairs = new int[1 << 16];

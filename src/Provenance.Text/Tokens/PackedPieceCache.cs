@@ -48,8 +48,7 @@ internal sealed class PackedPieceCache(BytePairCounter counter, int slots)
     {
         // Fibonacci hashing: the top bits of the product depend on every key bit, and the high half of the product
         // with the set count maps them onto a set.
-        const ulong Multiplier = 0x9E3779B97F4A7C15;
-        var set = (int)Math.BigMul((key ^ Seed) * Multiplier, (ulong)(_words.Length / Ways), out _) * Ways;
+        var set = (int)Math.BigMul((key ^ Seed) * StableHash.GoldenRatio, (ulong)(_words.Length / Ways), out _) * Ways;
         for (var i = set; i < set + Ways; i++)
         {
             var word = Volatile.Read(ref _words[i]);

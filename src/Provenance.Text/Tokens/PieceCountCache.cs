@@ -105,7 +105,6 @@ internal sealed class PieceCountCache(BytePairCounter counter, int slots = Piece
     /// <summary>Multiply-mix of the piece's characters, four at a time (the last read may overlap the previous).</summary>
     static ulong Hash(ReadOnlySpan<char> piece)
     {
-        const ulong Multiplier = 0x9E3779B97F4A7C15;
         var hash = Seed + (ulong)piece.Length;
         if (piece.Length < 4)
         {
@@ -114,15 +113,15 @@ internal sealed class PieceCountCache(BytePairCounter counter, int slots = Piece
             {
                 chars |= (ulong)piece[i] << (16 * i);
             }
-            hash = (hash ^ chars) * Multiplier;
+            hash = (hash ^ chars) * StableHash.GoldenRatio;
         }
         else
         {
             for (var i = 0; i < piece.Length - 4; i += 4)
             {
-                hash = (hash ^ MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(piece.Slice(i, 4)))) * Multiplier;
+                hash = (hash ^ MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(piece.Slice(i, 4)))) * StableHash.GoldenRatio;
             }
-            hash = (hash ^ MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(piece[^4..]))) * Multiplier;
+            hash = (hash ^ MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(piece[^4..]))) * StableHash.GoldenRatio;
         }
         return hash ^ (hash >> 29);
     }
