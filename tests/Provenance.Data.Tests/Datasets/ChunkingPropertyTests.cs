@@ -8,7 +8,7 @@ using Provenance.Data.Datasets;
 using Provenance.Domain.Assertions;
 using Provenance.Testing;
 
-namespace Provenance.Api.Tests.Datasets;
+namespace Provenance.Data.Tests.Datasets;
 
 /// <summary>
 /// The assembler reads candidates a chunk at a time, from the seed's start key to the end of the key space and then

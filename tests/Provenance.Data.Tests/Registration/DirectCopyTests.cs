@@ -5,7 +5,7 @@ using Provenance.Domain.Datasets;
 using Provenance.Domain.Documents;
 using Provenance.Testing;
 
-namespace Provenance.Api.Tests.Documents;
+namespace Provenance.Data.Tests.Registration;
 
 /// <summary>
 /// New documents without lineage take the registration writer's direct COPY path; everything else goes through the

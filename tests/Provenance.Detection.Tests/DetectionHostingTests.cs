@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Provenance.Worker;
 
-namespace Provenance.Api.Tests.Detection;
+namespace Provenance.Detection.Tests;
 
 /// <summary>
 /// A host that runs the detector (a worker, or the API in process: both register it the same way) checks its settings

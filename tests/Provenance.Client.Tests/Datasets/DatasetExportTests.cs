@@ -5,7 +5,7 @@ using Provenance.Client;
 using Provenance.Client.Datasets;
 using Provenance.Testing;
 
-namespace Provenance.Api.Tests.Datasets;
+namespace Provenance.Client.Tests.Datasets;
 
 public sealed class DatasetExportTests(RegistryFixture registry) : IClassFixture<RegistryFixture>, IDisposable
 {

@@ -2,7 +2,7 @@ using Provenance.Data.Assertions;
 using Provenance.Domain.Assertions;
 using Provenance.Testing;
 
-namespace Provenance.Api.Tests.Assertions;
+namespace Provenance.Data.Tests.Assertions;
 
 /// <summary>
 /// An assertion appended with <c>SkipIfRepeated</c> is left out when the asserter's latest one of its kind on the

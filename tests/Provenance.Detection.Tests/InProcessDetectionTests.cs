@@ -4,7 +4,7 @@ using Provenance.Contracts.Documents;
 using Provenance.Detector.Scoring;
 using Provenance.Testing;
 
-namespace Provenance.Api.Tests.Detection;
+namespace Provenance.Detection.Tests;
 
 /// <summary>
 /// The registry as the run command starts it (in-process bus, no broker, no worker) runs the detector itself: a

@@ -2,12 +2,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Provenance.Contracts.Datasets;
 using Provenance.Contracts.Documents;
-using Provenance.Testing;
 
-namespace Provenance.Api.Tests.Datasets;
+namespace Provenance.Testing;
 
 /// <summary>Registers small corpora on a source domain of their own, and reads dataset versions back.</summary>
-internal static class DatasetRequests
+public static class DatasetRequests
 {
     /// <summary>A source domain no other test uses, so that a spec filtered on it sees only this test's documents.</summary>
     public static string NewDomain() => $"t{Guid.NewGuid():N}.test";

@@ -9,15 +9,13 @@ using Provenance.Domain.Assertions;
 using Provenance.Domain.Documents;
 using Provenance.Messaging.Ingestion;
 using Provenance.Testing;
-using Provenance.Api.Tests.Ingestion;
 
-namespace Provenance.Api.Tests.Detection;
+namespace Provenance.Worker.Tests;
 
 /// <summary>
 /// Documents that arrive without a class are classified by a detector worker over RabbitMQ, and the verdicts show up
 /// in the registry as detector assertions: evidence that a declaration or a curator still outranks.
 /// </summary>
-[Collection(BrokerCollection.Name)]
 public sealed class WorkerDetectionTests(DetectionRegistryFixture registry) : IClassFixture<DetectionRegistryFixture>
 {
     Task<DocumentResponse> WaitForDetectorAsync(long id) =>

@@ -6,7 +6,7 @@ using Provenance.Contracts.Documents;
 using Provenance.Detector.Scoring;
 using Provenance.Testing;
 
-namespace Provenance.Api.Tests.Detection;
+namespace Provenance.Detection.Tests;
 
 /// <summary>
 /// A registry scored by provenance-detector 1.0.0 moves onto the current model with a rescore: human texts that 1.0.0
@@ -15,7 +15,7 @@ namespace Provenance.Api.Tests.Detection;
 /// </summary>
 public sealed class RescoreOntoANewModelTests : IAsyncLifetime
 {
-    static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Detection", "Fixtures");
+    static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures");
 
     string _database = "";
 

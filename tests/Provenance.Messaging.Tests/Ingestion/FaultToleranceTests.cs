@@ -2,13 +2,12 @@ using System.Text.Json;
 using Provenance.Messaging.Ingestion;
 using Provenance.Testing;
 
-namespace Provenance.Api.Tests.Ingestion;
+namespace Provenance.Messaging.Tests.Ingestion;
 
 /// <summary>
 /// An ingest survives its consumer being killed and its broker being restarted: afterwards the registry holds each
 /// distinct document once and every sighting that was sent, nothing lost and nothing doubled.
 /// </summary>
-[Collection(BrokerCollection.Name)]
 public class FaultToleranceTests(BusRegistryFixture registry) : IClassFixture<BusRegistryFixture>, IDisposable
 {
     const int Lines = 12_000;

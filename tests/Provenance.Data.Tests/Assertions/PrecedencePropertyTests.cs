@@ -4,7 +4,7 @@ using Provenance.Testing;
 using Provenance.Data.Assertions;
 using Provenance.Domain.Assertions;
 
-namespace Provenance.Api.Tests.Assertions;
+namespace Provenance.Data.Tests.Assertions;
 
 /// <summary>The class the registry stores is the one the written precedence rule derives, for any history.</summary>
 public class PrecedencePropertyTests(RegistryFixture registry) : IClassFixture<RegistryFixture>
