@@ -36,6 +36,34 @@ public static class TestBroker
         }
     }
 
+    /// <summary>
+    /// Takes the node until the returned lease is disposed, waiting while a fixture of this or another test process
+    /// holds it. The test command runs the test projects side by side, each in a process of its own, and one test
+    /// restarts the node: a host connected to it from another project would lose the broker in the middle of that
+    /// project's tests. So the fixtures that connect to the node hold it one at a time across the whole run.
+    /// </summary>
+    public static async Task<IDisposable> HoldAsync()
+    {
+        // FileShare.None locks the file exclusively (flock on Unix, a sharing lock on Windows) against other processes
+        // and other handles in this one; the system releases it if the process dies. One file per node.
+        var path = Path.Combine(Path.GetTempPath(), $"provenance-test-broker-{Address.Host}-{Address.Port}.lock");
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < HoldTimeout)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    /// <summary>Longer than any one fixture holds the node, the broker-restart test included.</summary>
+    static readonly TimeSpan HoldTimeout = TimeSpan.FromMinutes(15);
+
     public static async Task<IConnection> ConnectAsync() =>
         await new ConnectionFactory { Uri = new System.Uri(Uri), ClientProvidedName = "provenance-tests" }.CreateConnectionAsync();
 
@@ -77,9 +105,15 @@ public static class TestBroker
     }
 }
 
-/// <summary>The registry host with its bus on the test RabbitMQ, consuming from queues of its own.</summary>
+/// <summary>
+/// The registry host with its bus on the test RabbitMQ, consuming from queues of its own. It holds the node (see
+/// <see cref="TestBroker.HoldAsync"/>) from before the host starts until after it stops, so the tests of one such
+/// fixture never share the node with another's, in this test project or any other.
+/// </summary>
 public class BusRegistryFixture : RegistryFixture
 {
+    IDisposable? _broker;
+
     public string Queue { get; } = $"test-register-documents-{Guid.NewGuid():N}";
 
     /// <summary>Where this host sends classification requests, when it does.</summary>
@@ -99,6 +133,32 @@ public class BusRegistryFixture : RegistryFixture
         ["Detection:Queue"] = DetectionQueue,
         ["Bus:AssembleDatasetQueue"] = AssembleQueue,
     };
+
+    public override async ValueTask InitializeAsync()
+    {
+        _broker = await TestBroker.HoldAsync();
+        try
+        {
+            await base.InitializeAsync();
+        }
+        catch
+        {
+            _broker.Dispose();
+            throw;
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            _broker?.Dispose();
+        }
+    }
 }
 
 /// <summary>

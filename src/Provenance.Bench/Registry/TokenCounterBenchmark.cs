@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.ML.Tokenizers;
-using Provenance.Data.Registration;
+using Provenance.Text.Tokens;
 
 namespace Provenance.Bench.Registry;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Provenance.Cli.Hosting;
 using Provenance.Client;
 using Provenance.Contracts.Documents;
-using Provenance.Domain.Documents;
+using Provenance.Text;
 using Spectre.Console;
 
 namespace Provenance.Cli.Documents;

@@ -6,6 +6,7 @@ using Provenance.Domain.Assertions;
 using Provenance.Domain.Documents;
 using Provenance.Data.Generators;
 using Provenance.Domain.Generators;
+using Provenance.Text.Tokens;
 
 namespace Provenance.Data.Registration;
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Provenance.Text;
 
 namespace Provenance.Detector.Features;
 
@@ -8,27 +9,16 @@ namespace Provenance.Detector.Features;
 /// </summary>
 internal static class FeatureHash
 {
-    const ulong FnvOffset = 14695981039346656037UL;
-    const ulong FnvPrime = 1099511628211UL;
-
-    public const ulong Start = FnvOffset;
+    public const ulong Start = StableHash.FnvOffset;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Add(ulong hash, char c) => (hash ^ c) * FnvPrime;
+    public static ulong Add(ulong hash, char c) => StableHash.FnvAdd(hash, c);
 
-    public static ulong Of(ReadOnlySpan<char> chars)
-    {
-        var h = FnvOffset;
-        foreach (var c in chars)
-        {
-            h = Add(h, c);
-        }
-        return h;
-    }
+    public static ulong Of(ReadOnlySpan<char> chars) => StableHash.Fnv(chars);
 
     /// <summary>Combines two hashes order-sensitively (for n-grams), then avalanches.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Combine(ulong a, ulong b) => Mix(a * 0x9E3779B97F4A7C15UL + Mix(b + 0x632BE59BD9B4E019UL));
+    public static ulong Combine(ulong a, ulong b) => Mix(a * StableHash.GoldenRatio + Mix(b + 0x632BE59BD9B4E019UL));
 
     /// <summary>MurmurHash3's finaliser: FNV's low bits are weak, and buckets are taken from the low bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

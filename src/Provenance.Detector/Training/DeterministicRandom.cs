@@ -1,3 +1,5 @@
+using Provenance.Text;
+
 namespace Provenance.Detector.Training;
 
 /// <summary>
@@ -8,13 +10,7 @@ internal sealed class DeterministicRandom(ulong seed)
 {
     ulong state = seed;
 
-    public ulong NextUInt64()
-    {
-        var z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public ulong NextUInt64() => StableHash.SplitMix64Next(ref state);
 
     /// <summary>Uniform in [0, 1).</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));

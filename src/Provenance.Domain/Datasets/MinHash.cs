@@ -1,3 +1,5 @@
+using Provenance.Text;
+
 namespace Provenance.Domain.Datasets;
 
 /// <summary>
@@ -20,8 +22,8 @@ public static class MinHash
         var state = 0x5EED0F4D1A5E7UL;
         for (var i = 0; i < Size; i++)
         {
-            Multipliers[i] = Next(ref state) | 1;
-            Offsets[i] = Next(ref state);
+            Multipliers[i] = StableHash.SplitMix64Next(ref state) | 1;
+            Offsets[i] = StableHash.SplitMix64Next(ref state);
         }
     }
 
@@ -32,19 +34,19 @@ public static class MinHash
         var words = WordHashes(text);
         if (words.Count == 0)
         {
-            Add(signature, Fnv(text.AsSpan()));
+            Add(signature, StableHash.SplitMix64Mix(StableHash.Fnv(text)));
             return signature;
         }
         var shingles = Math.Max(1, words.Count - ShingleWords + 1);
         var width = Math.Min(ShingleWords, words.Count);
         for (var s = 0; s < shingles; s++)
         {
-            var h = 0xCBF29CE484222325UL;
+            var h = StableHash.FnvOffset;
             for (var w = 0; w < width; w++)
             {
-                h = unchecked((h ^ words[s + w]) * 0x100000001B3UL);
+                h = StableHash.FnvAdd(h, words[s + w]);
             }
-            Add(signature, Finalize(h));
+            Add(signature, StableHash.SplitMix64Mix(h));
         }
         return signature;
     }
@@ -81,19 +83,19 @@ public static class MinHash
     static List<ulong> WordHashes(string text)
     {
         var words = new List<ulong>();
-        var h = 0xCBF29CE484222325UL;
+        var h = StableHash.FnvOffset;
         var inWord = false;
         foreach (var c in text)
         {
             if (char.IsLetterOrDigit(c))
             {
-                h = unchecked((h ^ char.ToLowerInvariant(c)) * 0x100000001B3UL);
+                h = StableHash.FnvAdd(h, char.ToLowerInvariant(c));
                 inWord = true;
             }
             else if (inWord)
             {
                 words.Add(h);
-                h = 0xCBF29CE484222325UL;
+                h = StableHash.FnvOffset;
                 inWord = false;
             }
         }
@@ -104,28 +106,6 @@ public static class MinHash
         return words;
     }
 
-    static ulong Fnv(ReadOnlySpan<char> text)
-    {
-        var h = 0xCBF29CE484222325UL;
-        foreach (var c in text)
-        {
-            h = unchecked((h ^ c) * 0x100000001B3UL);
-        }
-        return Finalize(h);
-    }
-
-    static ulong Finalize(ulong z)
-    {
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return z ^ (z >> 31);
-    }
-
-    static ulong Next(ref ulong state)
-    {
-        state = unchecked(state + 0x9E3779B97F4A7C15UL);
-        return Finalize(state);
-    }
 }
 
 /// <summary>
@@ -201,10 +181,10 @@ public sealed class NearDuplicateIndex
 
     ulong BandKey(uint[] signature, int band)
     {
-        var h = 0xCBF29CE484222325UL;
+        var h = StableHash.FnvOffset;
         for (var i = band * _rows; i < (band + 1) * _rows; i++)
         {
-            h = unchecked((h ^ signature[i]) * 0x100000001B3UL);
+            h = StableHash.FnvAdd(h, signature[i]);
         }
         return h;
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Provenance.Text;
 
 namespace Provenance.Domain.Datasets;
 
@@ -16,9 +17,7 @@ public static class SampleKey
     /// <summary>Where a mix with <paramref name="seed"/> starts reading keys (SplitMix64, so nearby seeds start far apart).</summary>
     public static long StartFor(long seed)
     {
-        var z = unchecked((ulong)seed + 0x9E3779B97F4A7C15UL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return unchecked((long)(z ^ (z >> 31)));
+        var state = unchecked((ulong)seed);
+        return unchecked((long)StableHash.SplitMix64Next(ref state));
     }
 }

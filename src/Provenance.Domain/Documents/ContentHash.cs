@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Provenance.Text;
 
 namespace Provenance.Domain.Documents;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Provenance.Domain.Assertions;
 using Provenance.Domain.Generators;
+using Provenance.Text;
 using Provenance.Domain.Lineage;
 
 namespace Provenance.Domain.Documents;

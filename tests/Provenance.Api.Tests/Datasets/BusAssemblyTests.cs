@@ -1,5 +1,4 @@
 using MassTransit;
-using Provenance.Api.Tests.Ingestion;
 using Provenance.Contracts.Datasets;
 using Provenance.Messaging;
 using Provenance.Testing;
@@ -7,7 +6,6 @@ using Provenance.Testing;
 namespace Provenance.Api.Tests.Datasets;
 
 /// <summary>A training job asking for a mix over RabbitMQ gets the same answers as over HTTP.</summary>
-[Collection(BrokerCollection.Name)]
 public sealed class BusAssemblyTests(BusRegistryFixture registry) : IClassFixture<BusRegistryFixture>
 {
     async Task<DatasetAssembled> AskAsync(AssembleDataset request)

@@ -1,8 +1,6 @@
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Provenance.Testing;
-using Provenance.Worker;
 
 namespace Provenance.Api.Tests.Hosting;
 
@@ -13,20 +11,6 @@ public sealed class NoPhoningHomeTests(RegistryFixture registry) : IClassFixture
     public void TheApiTurnsMassTransitUsageTelemetryOff()
     {
         var options = registry.GetService<IOptions<UsageTelemetryOptions>>().Value;
-
-        Assert.False(options.Enabled);
-    }
-
-    [Fact]
-    public void TheDetectorWorkerTurnsMassTransitUsageTelemetryOff()
-    {
-        using var worker = WorkerHosting.Build([], new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Registry"] = "Host=127.0.0.1;Database=unused",
-            ["ConnectionStrings:Broker"] = "amqp://guest:guest@127.0.0.1:1/",
-        });
-
-        var options = worker.Services.GetRequiredService<IOptions<UsageTelemetryOptions>>().Value;
 
         Assert.False(options.Enabled);
     }
