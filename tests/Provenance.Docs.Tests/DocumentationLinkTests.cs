@@ -17,7 +17,7 @@ public sealed class DocumentationLinkTests
             .Where(link => !File.Exists(link.Target) && !Directory.Exists(link.Target))
             .Select(link => $"{link.Page.RelativePath}: {link.Written}");
 
-        Assert.Empty(broken);
+        AssertNone(broken);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class DocumentationLinkTests
             .Where(link => !byPath.TryGetValue(link.Target, out var target) || !target.Anchors.Contains(link.Anchor))
             .Select(link => $"{link.Page.RelativePath}: {link.Written}");
 
-        Assert.Empty(broken);
+        AssertNone(broken);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class DocumentationLinkTests
             .Where(x => !File.Exists(Path.Combine(Root, x.path)) && !Directory.Exists(Path.Combine(Root, x.path)))
             .Select(x => $"{x.page.RelativePath}: `{x.path}`");
 
-        Assert.Empty(missing);
+        AssertNone(missing);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class DocumentationLinkTests
             .Where(folder => folder.StartsWith("src/", StringComparison.Ordinal) || folder.StartsWith("tests/", StringComparison.Ordinal));
         var unlisted = projects.Where(folder => !layout.Contains(folder)).Order(StringComparer.Ordinal).ToList();
 
-        Assert.Empty(unlisted);
+        AssertNone(unlisted);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class DocumentationLinkTests
             .Where(p => p.StartsWith("docs/", StringComparison.Ordinal) && !reached.Contains(p))
             .ToList();
 
-        Assert.Empty(unreached);
+        AssertNone(unreached);
     }
 
     [Fact]
@@ -102,6 +102,13 @@ public sealed class DocumentationLinkTests
         Assert.Equal("for-crawlers-registering-documents", MarkdownPage.Slug("For crawlers: registering documents"));
         Assert.Equal("cpu-vs-gpu", MarkdownPage.Slug("CPU vs. GPU"));
         Assert.Equal("the-mix-spec", MarkdownPage.Slug("The `mix` spec"));
+    }
+
+    /// <summary>Fails listing every problem in full (a collection assertion would cut the list short).</summary>
+    static void AssertNone(IEnumerable<string> problems)
+    {
+        var list = problems.ToList();
+        Assert.True(list.Count == 0, $"{list.Count} problem(s):\n{string.Join('\n', list)}");
     }
 
     sealed record RelativeLink(MarkdownPage Page, string Written, string Target, string Anchor);
