@@ -261,14 +261,14 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
                    count(*) FILTER (WHERE b.document_id IS NULL), COALESCE(sum(d.token_count) FILTER (WHERE b.document_id IS NULL), 0)
               FROM documents d
               LEFT JOIN dataset_version_documents b ON b.version_id = @base_version AND b.document_id = d.id
-             WHERE d.class = ANY(@classes){CandidateStream.FilterSql(spec, modelWritten: false)}
-               AND (d.class IN ('human', 'unknown') OR @max_depth IS NULL OR d.depth <= @max_depth)
+             WHERE d.class = ANY(@classes){FilterSql.Where(spec, modelWritten: false)}
+               AND {FilterSql.DepthOfAnyClass}
                {(spec.Unknown.Admit ? "" : "AND d.decided_by IS DISTINCT FROM 'detector'")}
              GROUP BY 1, 2
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter<ProvenanceClass[]>("classes", classes));
         cmd.Parameters.Add(new NpgsqlParameter("base_version", NpgsqlDbType.Bigint) { Value = (object?)baseId ?? DBNull.Value });
-        CandidateStream.AddFilterParameters(cmd, spec);
+        FilterSql.AddParameters(cmd, spec);
         var counts = new Dictionary<ProvenanceClass, long>();
         long human = 0;
         var modelWritten = new Dictionary<(ProvenanceClass Class, int Generator), long>();
@@ -314,11 +314,11 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
     {
         await using var cmd = new NpgsqlCommand($"""
             SELECT v.ordinal, d.id, d.content_hash, d.token_count, d.generator_id, d.depth, d.source_domain,
-                   {CandidateStream.UnknownProvenanceColumns}, d.class, v.class
+                   {CandidateRow.UnknownProvenanceColumns}, d.class, v.class
               FROM dataset_version_documents v
               JOIN documents d ON d.id = v.document_id
-              LEFT JOIN LATERAL ({CandidateStream.DetectorScoreSql(" AND (d.class = 'unknown' OR d.decided_by = 'detector')")}) det ON true
-              LEFT JOIN LATERAL ({CandidateStream.ParentDepthsSql} AND (d.class = 'unknown' OR d.decided_by = 'detector')) lin ON true
+              LEFT JOIN LATERAL ({CandidateRow.DetectorScoreSql(" AND (d.class = 'unknown' OR d.decided_by = 'detector')")}) det ON true
+              LEFT JOIN LATERAL ({CandidateRow.ParentDepthsSql} AND (d.class = 'unknown' OR d.decided_by = 'detector')) lin ON true
              WHERE v.version_id = @base
              ORDER BY v.ordinal
             """, conn);
@@ -336,7 +336,7 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
             }
             // A document of unknown provenance the spec would not admit still stays: accumulation never drops a base
             // document. It counts as neither human nor synthetic.
-            documents.Add(CandidateStream.ReadDocument(reader, cls, spec.Unknown, id)
+            documents.Add(CandidateRow.Read(reader, cls, spec.Unknown, id)
                 ?? new MixDocument(id, new ContentHash(reader.GetFieldValue<byte[]>(2)), cls, ProvenanceClass.Unknown, null, null,
                     reader.GetInt32(3), reader.IsDBNull(6) ? null : reader.GetString(6), UnknownProvenance: true));
         }
@@ -348,7 +348,7 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
         var signatures = new List<uint[]>(documents.Count);
         foreach (var chunk in documents.Chunk(CandidateStream.DefaultChunkSize))
         {
-            var map = await CandidateStream.SignaturesAsync(conn, [.. chunk.Select(d => d.Id)], ct);
+            var map = await CandidateChecks.SignaturesAsync(conn, [.. chunk.Select(d => d.Id)], ct);
             signatures.AddRange(chunk.Select(d => map[d.Id]));
         }
         return signatures;
