@@ -1,7 +1,6 @@
 using System.Data;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -43,11 +42,13 @@ public sealed record AssemblyTimings(TimeSpan Selection, TimeSpan Manifest, Time
 /// Assembles dataset versions: the application service behind <c>POST /v1/datasets</c> and the bus's
 /// <c>AssembleDataset</c>. Selection runs in one read-only REPEATABLE READ snapshot, so the same spec on the same
 /// registry always sees the same documents; the mix rules are <see cref="MixSelector"/>'s. The version is then
-/// written in a second, short transaction. Hand-written SQL throughout: selection is keyset pagination over the
+/// written in a second, short transaction (<see cref="DatasetVersionWriter"/>). Hand-written SQL throughout: selection is keyset pagination over the
 /// sample-key index and the document list is written with binary COPY, neither of which EF can express at this size.
 /// </summary>
 public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, DatasetQueries queries, ILogger<DatasetAssembler> logger)
 {
+    readonly DatasetVersionWriter _writer = new(dataSource);
+
     /// <summary>Candidates read per query. It changes how often the registry is asked, never what a version holds.</summary>
     public int ChunkSize { get; init; } = CandidateStream.DefaultChunkSize;
 
@@ -99,8 +100,8 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
         }
 
         clock.Restart();
-        var (versionId, created) = await TransientRetry.RunAsync(
-            () => WriteAsync(spec, selection.Base?.Id, header, hash, documents, stats, risk.HumanShare, requestedBy, requestId, ct), logger, ct);
+        var version = new NewDatasetVersion(spec.Dataset, selection.Base?.Id, header, hash, documents, stats, risk.HumanShare, requestedBy, requestId);
+        var (versionId, created) = await TransientRetry.RunAsync(() => _writer.WriteAsync(version, ct), logger, ct);
         var written = clock.Elapsed;
         if (created)
         {
@@ -392,89 +393,6 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
         await tx.CommitAsync(ct);
         return (domains, without);
     }
-
-    async Task<(long Id, bool Created)> WriteAsync(MixSpec spec, long? baseId, byte[] header, byte[] hash, IReadOnlyList<MixDocument> documents,
-        MixStats stats, double humanShare, string requestedBy, Guid? requestId, CancellationToken ct)
-    {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var upsert = new NpgsqlCommand("INSERT INTO datasets (name) VALUES (@name) ON CONFLICT (name) DO NOTHING", conn))
-        {
-            upsert.Parameters.Add(new NpgsqlParameter<string>("name", spec.Dataset));
-            await upsert.ExecuteNonQueryAsync(ct);
-        }
-        int datasetId;
-        await using (var find = new NpgsqlCommand("SELECT id FROM datasets WHERE name = @name", conn))
-        {
-            find.Parameters.Add(new NpgsqlParameter<string>("name", spec.Dataset));
-            datasetId = (int)(await find.ExecuteScalarAsync(ct))!;
-        }
-        await AdvisoryLocks.DatasetVersionsAsync(conn, datasetId, ct);
-        // Under the lock: the same manifest (same spec, same registry) or the same bus request is the same version.
-        await using (var existing = new NpgsqlCommand("SELECT id FROM dataset_versions WHERE manifest_hash = @hash OR request_id = @request LIMIT 1", conn))
-        {
-            existing.Parameters.Add(new NpgsqlParameter<byte[]>("hash", hash));
-            existing.Parameters.Add(new NpgsqlParameter("request", NpgsqlDbType.Uuid) { Value = (object?)requestId ?? DBNull.Value });
-            if (await existing.ExecuteScalarAsync(ct) is long found)
-            {
-                await tx.RollbackAsync(ct);
-                return (found, false);
-            }
-        }
-        long versionId;
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO dataset_versions (dataset_id, number, base_version_id, manifest_hash, manifest, document_count, token_count, human_share,
-                                          request_id, requested_by)
-            SELECT @dataset, COALESCE(max(number), 0) + 1, @base, @hash, @manifest, @documents, @tokens, @human, @request, @by
-              FROM dataset_versions WHERE dataset_id = @dataset
-            RETURNING id
-            """, conn))
-        {
-            insert.Parameters.Add(new NpgsqlParameter<int>("dataset", datasetId));
-            insert.Parameters.Add(new NpgsqlParameter("base", NpgsqlDbType.Bigint) { Value = (object?)baseId ?? DBNull.Value });
-            insert.Parameters.Add(new NpgsqlParameter<byte[]>("hash", hash));
-            insert.Parameters.Add(new NpgsqlParameter<string>("manifest", Encoding.UTF8.GetString(header)));
-            insert.Parameters.Add(new NpgsqlParameter<long>("documents", stats.Documents));
-            insert.Parameters.Add(new NpgsqlParameter<long>("tokens", stats.Tokens));
-            insert.Parameters.Add(new NpgsqlParameter<double>("human", humanShare));
-            insert.Parameters.Add(new NpgsqlParameter("request", NpgsqlDbType.Uuid) { Value = (object?)requestId ?? DBNull.Value });
-            insert.Parameters.Add(new NpgsqlParameter<string>("by", requestedBy));
-            versionId = (long)(await insert.ExecuteScalarAsync(ct))!;
-        }
-        await using (var copy = await conn.BeginBinaryImportAsync(
-            "COPY dataset_version_documents (version_id, ordinal, document_id, class, counted_as, generator_id, depth, token_count) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            for (var i = 0; i < documents.Count; i++)
-            {
-                var d = documents[i];
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(versionId, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(i, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(d.Id, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(d.Class, "provenance_class", ct);
-                await copy.WriteAsync(d.CountedAs, "provenance_class", ct);
-                await WriteNullableAsync(copy, d.GeneratorId, NpgsqlDbType.Integer, ct);
-                await WriteNullableAsync(copy, d.Depth, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(d.Tokens, NpgsqlDbType.Integer, ct);
-            }
-            await copy.CompleteAsync(ct);
-        }
-        await using (var twice = new NpgsqlCommand("""
-            SELECT document_id FROM dataset_version_documents WHERE version_id = @v GROUP BY document_id HAVING count(*) > 1 LIMIT 1
-            """, conn))
-        {
-            twice.Parameters.Add(new NpgsqlParameter<long>("v", versionId));
-            if (await twice.ExecuteScalarAsync(ct) is long duplicate)
-            {
-                throw new InvalidOperationException($"document {duplicate} would be in version {versionId} twice; nothing was written.");
-            }
-        }
-        await tx.CommitAsync(ct);
-        return (versionId, true);
-    }
-
-    static Task WriteNullableAsync(NpgsqlBinaryImporter w, int? value, NpgsqlDbType type, CancellationToken ct) =>
-        value is null ? w.WriteNullAsync(ct) : w.WriteAsync(value.Value, type, ct);
 
     static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
     {
