@@ -1,4 +1,3 @@
-using System.Data;
 using Npgsql;
 using Provenance.Domain.Assertions;
 using Provenance.Domain.Datasets;
@@ -9,8 +8,8 @@ namespace Provenance.Data.Datasets;
 /// Reads the documents of one registry class that a spec's filters admit, in sample-key order from the seed's start
 /// key to the end of the key space and then from its beginning up to the start key, a chunk at a time (keyset
 /// pagination on the index <c>(class, sample_key, id)</c>, whose included columns make it an index-only scan). Each
-/// stream has its own connection in the assembly's snapshot, and reads its next chunk in the background while the
-/// selector works through the current one.
+/// stream has its own connection in the assembly's snapshot (<see cref="AssemblySnapshot.OpenStreamAsync"/>), and
+/// reads its next chunk in the background while the selector works through the current one.
 /// </summary>
 /// <remarks>
 /// Determinism: what a chunk query asks for (its keyset position and, for token targets, the room left) is fixed at
@@ -35,7 +34,8 @@ internal sealed class CandidateStream : IAsyncDisposable
     long _afterKey;
     long _afterId;
 
-    CandidateStream(NpgsqlConnection conn, NpgsqlTransaction tx, MixSpec spec, ProvenanceClass registryClass, IReadOnlySet<long> exclude, int chunkSize)
+    /// <summary>A stream that reads on <paramref name="conn"/>, in <paramref name="tx"/>, and disposes both.</summary>
+    public CandidateStream(NpgsqlConnection conn, NpgsqlTransaction tx, MixSpec spec, ProvenanceClass registryClass, IReadOnlySet<long> exclude, int chunkSize)
     {
         _chunkSize = chunkSize;
         _conn = conn;
@@ -47,27 +47,6 @@ internal sealed class CandidateStream : IAsyncDisposable
         _afterKey = _start;
         _afterId = long.MinValue;
         _sql = [BuildSql(spec, registryClass, wrapped: false), BuildSql(spec, registryClass, wrapped: true)];
-    }
-
-    /// <summary>A stream on a connection of its own that sees exactly the snapshot <paramref name="snapshot"/> exported.</summary>
-    public static async Task<CandidateStream> OpenAsync(NpgsqlDataSource dataSource, string snapshot, MixSpec spec, ProvenanceClass registryClass,
-        IReadOnlySet<long> exclude, int chunkSize, CancellationToken ct)
-    {
-        var conn = await dataSource.OpenConnectionAsync(ct);
-        try
-        {
-            var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-            await using (var cmd = new NpgsqlCommand($"SET TRANSACTION READ ONLY; SET TRANSACTION SNAPSHOT '{snapshot}'", conn))
-            {
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
-            return new CandidateStream(conn, tx, spec, registryClass, exclude, chunkSize);
-        }
-        catch
-        {
-            await conn.DisposeAsync();
-            throw;
-        }
     }
 
     /// <summary>Position of the head in the wrapped key order shared by every stream of the assembly, then its id.</summary>
