@@ -114,10 +114,10 @@ internal sealed class DatasetVersionDocumentConfiguration : IEntityTypeConfigura
         b.HasKey(d => new { d.VersionId, d.Ordinal });
         // No foreign keys and no second index, on purpose: PostgreSQL checks foreign keys row by row, and a unique
         // index on (version, document) is filled in random order; together they made writing a million-document version
-        // take longer than selecting it. Rows are written only by DatasetAssembler, in the transaction that creates their
-        // version, from documents it has just read, and that transaction checks that no document is in it twice. After
-        // the commit nothing can change them: triggers refuse updating or deleting a version, and deleting a document
-        // that any version holds.
+        // take longer than selecting it. Rows are written only by DatasetVersionWriter, in the transaction that creates
+        // their version, from documents the assembly has just read, and that transaction checks that no document is in
+        // it twice. After the commit nothing can change them: triggers refuse updating or deleting a version, and
+        // deleting a document that any version holds.
         b.Property(d => d.GeneratorId);
     }
 }

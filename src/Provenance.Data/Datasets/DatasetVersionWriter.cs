@@ -1,0 +1,119 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using Provenance.Domain.Datasets;
+
+namespace Provenance.Data.Datasets;
+
+/// <summary>A version to store: its canonical manifest header and hash, its documents in order, and who asked for it.</summary>
+internal sealed record NewDatasetVersion(
+    string Dataset,
+    long? BaseId,
+    byte[] Header,
+    byte[] Hash,
+    IReadOnlyList<MixDocument> Documents,
+    MixStats Stats,
+    double HumanShare,
+    string RequestedBy,
+    Guid? RequestId);
+
+/// <summary>
+/// Stores dataset versions in one short transaction: numbering under the dataset's advisory lock, the version row, and
+/// its document list by binary COPY (a version can hold millions of documents, far past what EF's inserts sustain).
+/// </summary>
+internal sealed class DatasetVersionWriter(NpgsqlDataSource dataSource)
+{
+    /// <summary>Stores <paramref name="version"/>, or finds the version the same manifest or bus request already made.</summary>
+    public async Task<(long Id, bool Created)> WriteAsync(NewDatasetVersion version, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var datasetId = await DatasetIdAsync(conn, version.Dataset, ct);
+        await AdvisoryLocks.DatasetVersionsAsync(conn, datasetId, ct);
+        // Under the lock: the same manifest (same spec, same registry) or the same bus request is the same version.
+        if (await ExistingAsync(conn, version, ct) is { } found)
+        {
+            await tx.RollbackAsync(ct);
+            return (found, false);
+        }
+        var versionId = await InsertVersionAsync(conn, datasetId, version, ct);
+        await CopyDocumentsAsync(conn, versionId, version.Documents, ct);
+        await using (var twice = new NpgsqlCommand("""
+            SELECT document_id FROM dataset_version_documents WHERE version_id = @v GROUP BY document_id HAVING count(*) > 1 LIMIT 1
+            """, conn))
+        {
+            twice.Parameters.Add(new NpgsqlParameter<long>("v", versionId));
+            if (await twice.ExecuteScalarAsync(ct) is long duplicate)
+            {
+                throw new InvalidOperationException($"document {duplicate} would be in version {versionId} twice; nothing was written.");
+            }
+        }
+        await tx.CommitAsync(ct);
+        return (versionId, true);
+    }
+
+    static async Task<int> DatasetIdAsync(NpgsqlConnection conn, string dataset, CancellationToken ct)
+    {
+        await using (var upsert = new NpgsqlCommand("INSERT INTO datasets (name) VALUES (@name) ON CONFLICT (name) DO NOTHING", conn))
+        {
+            upsert.Parameters.Add(new NpgsqlParameter<string>("name", dataset));
+            await upsert.ExecuteNonQueryAsync(ct);
+        }
+        await using var find = new NpgsqlCommand("SELECT id FROM datasets WHERE name = @name", conn);
+        find.Parameters.Add(new NpgsqlParameter<string>("name", dataset));
+        return (int)(await find.ExecuteScalarAsync(ct))!;
+    }
+
+    static async Task<long?> ExistingAsync(NpgsqlConnection conn, NewDatasetVersion version, CancellationToken ct)
+    {
+        await using var existing = new NpgsqlCommand("SELECT id FROM dataset_versions WHERE manifest_hash = @hash OR request_id = @request LIMIT 1", conn);
+        existing.Parameters.Add(new NpgsqlParameter<byte[]>("hash", version.Hash));
+        existing.Parameters.Add(new NpgsqlParameter("request", NpgsqlDbType.Uuid) { Value = (object?)version.RequestId ?? DBNull.Value });
+        return await existing.ExecuteScalarAsync(ct) as long?;
+    }
+
+    /// <summary>The version row, numbered one past the dataset's last version (the caller holds the dataset's lock).</summary>
+    static async Task<long> InsertVersionAsync(NpgsqlConnection conn, int datasetId, NewDatasetVersion version, CancellationToken ct)
+    {
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO dataset_versions (dataset_id, number, base_version_id, manifest_hash, manifest, document_count, token_count, human_share,
+                                          request_id, requested_by)
+            SELECT @dataset, COALESCE(max(number), 0) + 1, @base, @hash, @manifest, @documents, @tokens, @human, @request, @by
+              FROM dataset_versions WHERE dataset_id = @dataset
+            RETURNING id
+            """, conn);
+        insert.Parameters.Add(new NpgsqlParameter<int>("dataset", datasetId));
+        insert.Parameters.Add(new NpgsqlParameter("base", NpgsqlDbType.Bigint) { Value = (object?)version.BaseId ?? DBNull.Value });
+        insert.Parameters.Add(new NpgsqlParameter<byte[]>("hash", version.Hash));
+        insert.Parameters.Add(new NpgsqlParameter<string>("manifest", Encoding.UTF8.GetString(version.Header)));
+        insert.Parameters.Add(new NpgsqlParameter<long>("documents", version.Stats.Documents));
+        insert.Parameters.Add(new NpgsqlParameter<long>("tokens", version.Stats.Tokens));
+        insert.Parameters.Add(new NpgsqlParameter<double>("human", version.HumanShare));
+        insert.Parameters.Add(new NpgsqlParameter("request", NpgsqlDbType.Uuid) { Value = (object?)version.RequestId ?? DBNull.Value });
+        insert.Parameters.Add(new NpgsqlParameter<string>("by", version.RequestedBy));
+        return (long)(await insert.ExecuteScalarAsync(ct))!;
+    }
+
+    static async Task CopyDocumentsAsync(NpgsqlConnection conn, long versionId, IReadOnlyList<MixDocument> documents, CancellationToken ct)
+    {
+        await using var copy = await conn.BeginBinaryImportAsync(
+            "COPY dataset_version_documents (version_id, ordinal, document_id, class, counted_as, generator_id, depth, token_count) FROM STDIN (FORMAT BINARY)", ct);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var d = documents[i];
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(versionId, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(i, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(d.Id, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(d.Class, "provenance_class", ct);
+            await copy.WriteAsync(d.CountedAs, "provenance_class", ct);
+            await WriteNullableAsync(copy, d.GeneratorId, NpgsqlDbType.Integer, ct);
+            await WriteNullableAsync(copy, d.Depth, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(d.Tokens, NpgsqlDbType.Integer, ct);
+        }
+        await copy.CompleteAsync(ct);
+    }
+
+    static Task WriteNullableAsync(NpgsqlBinaryImporter w, int? value, NpgsqlDbType type, CancellationToken ct) =>
+        value is null ? w.WriteNullAsync(ct) : w.WriteAsync(value.Value, type, ct);
+}
