@@ -2,6 +2,7 @@ using MassTransit;
 using Provenance.Api.Tests.Ingestion;
 using Provenance.Contracts.Datasets;
 using Provenance.Messaging;
+using Provenance.Messaging.Hosting;
 using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Datasets;

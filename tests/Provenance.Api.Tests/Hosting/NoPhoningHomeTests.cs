@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Provenance.Testing;
-using Provenance.Worker;
+using Provenance.Worker.Hosting;
 
 namespace Provenance.Api.Tests.Hosting;
 
