@@ -1,3 +1,3 @@
 using Provenance.Cli.Hosting;
 
-return await CliApp.Build().Parse(args).InvokeAsync();
+return await CliApp.Build(CliContext.ForConsole()).Parse(args).InvokeAsync();

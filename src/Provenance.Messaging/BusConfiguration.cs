@@ -1,8 +1,6 @@
-using MassTransit;
-
 namespace Provenance.Messaging;
 
-/// <summary>Names and transport settings every Provenance host and client agrees on.</summary>
+/// <summary>Queue names every Provenance host and client agrees on.</summary>
 public static class BusConfiguration
 {
     /// <summary>The queue the registry consumes <c>RegisterDocuments</c> from.</summary>
@@ -13,32 +11,4 @@ public static class BusConfiguration
 
     /// <summary>The queue training jobs send <c>AssembleDataset</c> to.</summary>
     public const string AssembleDatasetQueue = "provenance-assemble-dataset";
-
-    /// <summary>
-    /// What every Provenance host's bus registration starts with. MassTransit 8.4+ reports "anonymous usage telemetry"
-    /// to its vendor over HTTPS once a bus has started; the registry sends nothing to any vendor, so it is turned off
-    /// here, in the one place every host calls.
-    /// </summary>
-    public static IBusRegistrationConfigurator UseRegistryDefaults(this IBusRegistrationConfigurator x)
-    {
-        x.DisableUsageTelemetry();
-        return x;
-    }
-
-    /// <summary>Points a RabbitMQ bus at <paramref name="broker"/>.</summary>
-    public static void UseBroker(this IRabbitMqBusFactoryConfigurator cfg, BrokerAddress broker, string connectionName)
-    {
-        cfg.Host(broker.Host, broker.Port, broker.VirtualHost, connectionName, h =>
-        {
-            h.Username(broker.Username);
-            h.Password(broker.Password);
-            if (broker.UseTls)
-            {
-                h.UseSsl(s => s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
-            }
-            // Batches are large; confirm each publish so a send only succeeds once the broker has it.
-            h.PublisherConfirmation = true;
-            h.RequestedConnectionTimeout(TimeSpan.FromSeconds(10));
-        });
-    }
 }

@@ -1,4 +1,4 @@
-using Provenance.Worker;
+using Provenance.Worker.Hosting;
 
 using var host = WorkerHosting.Build(args);
 await host.RunAsync();

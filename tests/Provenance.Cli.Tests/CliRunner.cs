@@ -3,27 +3,25 @@ using Provenance.Client;
 using Provenance.Testing;
 using Spectre.Console;
 
-// The CLI writes to process-wide consoles, so its tests run one at a time.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
-
 namespace Provenance.Cli.Tests;
 
-/// <summary>Runs the real command tree in-process against a registry host, capturing what it prints.</summary>
+/// <summary>
+/// Runs the real command tree in-process against a registry host, capturing what it prints. Each run builds its own
+/// tree around its own consoles and client, so runs in parallel test classes never see each other's output.
+/// </summary>
 public sealed class CliRunner(RegistryFixture registry)
 {
     public async Task<(int Exit, string Out, string Err)> RunAsync(string role, params string[] args)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
-        CliContext.Out = Console(output);
-        CliContext.Err = Console(errors);
-        CliContext.ClientFactory = (url, key) =>
+        var cli = new CliContext(Console(output), Console(errors), (url, key) =>
         {
             var http = new HttpClient(registry.CreateHandler()) { BaseAddress = url };
             http.DefaultRequestHeaders.Add(ProvenanceClient.ApiKeyHeader, key);
             return new ProvenanceClient(http);
-        };
-        var exit = await CliApp.Build().Parse([.. args, "--api-key", registry.Key(role), "--url", "http://registry.test/"]).InvokeAsync();
+        });
+        var exit = await CliApp.Build(cli).Parse([.. args, "--api-key", registry.Key(role), "--url", "http://registry.test/"]).InvokeAsync();
         return (exit, output.ToString(), errors.ToString());
     }
 

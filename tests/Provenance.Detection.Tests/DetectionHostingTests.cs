@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Provenance.Worker;
+using Provenance.Worker.Hosting;
 
 namespace Provenance.Detection.Tests;
 

@@ -3,7 +3,7 @@ using System.Text;
 using Provenance.Messaging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Provenance.Worker;
+using Provenance.Worker.Hosting;
 using RabbitMQ.Client;
 
 namespace Provenance.Testing;

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Provenance.Worker.Hosting;
 
 namespace Provenance.Worker.Tests;
 

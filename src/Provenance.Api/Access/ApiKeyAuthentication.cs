@@ -97,26 +97,9 @@ internal sealed class ApiKeyCache(IMemoryCache cache)
     static string CacheKey(string secret) => "apikey:" + Convert.ToHexString(ApiKeyStore.Hash(secret));
 }
 
-internal static class AccessHosting
+/// <summary>How endpoints name the caller and ask for a permission.</summary>
+internal static class AccessEndpoints
 {
-    public static IHostApplicationBuilder AddRegistryAccess(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddMemoryCache();
-        builder.Services.AddSingleton<ApiKeyCache>();
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization(o =>
-        {
-            // One policy per permission; which roles hold it is decided in one place, Permissions.Allows.
-            foreach (var permission in Enum.GetValues<Permission>())
-            {
-                o.AddPolicy(permission.ToString(), p => p.RequireAuthenticatedUser()
-                    .RequireRole(Permissions.RolesWith(permission).Select(WireNames.Of)));
-            }
-        });
-        return builder;
-    }
-
     /// <summary>The name of the key that made the request: the registrant or asserter recorded in the registry.</summary>
     public static string KeyName(this ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
 

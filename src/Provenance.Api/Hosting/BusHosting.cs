@@ -4,27 +4,11 @@ using Provenance.Api.Datasets;
 using Provenance.Api.Detection;
 using Provenance.Api.Ingestion;
 using Provenance.Detection;
+using Provenance.Detection.Hosting;
 using Provenance.Messaging;
+using Provenance.Messaging.Hosting;
 
 namespace Provenance.Api.Hosting;
-
-/// <summary>The <c>Bus</c> configuration section.</summary>
-public sealed class BusOptions
-{
-    public const string Section = "Bus";
-
-    /// <summary>The queue <c>RegisterDocuments</c> is consumed from (tests give each host its own).</summary>
-    public string RegisterDocumentsQueue { get; set; } = BusConfiguration.RegisterDocumentsQueue;
-
-    /// <summary>The queue <c>AssembleDataset</c> is consumed from.</summary>
-    public string AssembleDatasetQueue { get; set; } = BusConfiguration.AssembleDatasetQueue;
-
-    /// <summary>Batches one consumer instance processes at once.</summary>
-    public int ConcurrentBatches { get; set; } = 2;
-
-    /// <summary>Batches fetched from the broker ahead of processing.</summary>
-    public int Prefetch { get; set; } = 4;
-}
 
 internal static partial class BusHosting
 {
@@ -36,12 +20,11 @@ internal static partial class BusHosting
     /// </summary>
     public static IHostApplicationBuilder AddRegistryBus(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<BusOptions>(builder.Configuration.GetSection(BusOptions.Section));
+        builder.Services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section);
         var brokerUri = builder.Configuration.GetConnectionString("Broker");
         var broker = string.IsNullOrWhiteSpace(brokerUri) ? null : BrokerAddress.Parse(brokerUri);
 
-        builder.AddDetectionOptions();
-        var detection = builder.Configuration.GetSection(DetectionOptions.Section).Get<DetectionOptions>() ?? new DetectionOptions();
+        var detection = builder.AddDetectionOptions();
         var detector = broker is not null ? DetectorPlacement.Workers
             : detection.InProcess ? DetectorPlacement.InProcess
             : DetectorPlacement.None;

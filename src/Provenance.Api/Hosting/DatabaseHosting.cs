@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Provenance.Data;
 using Provenance.Data.Access;
@@ -32,13 +33,13 @@ internal static partial class DatabaseHosting
                 + "'Host=127.0.0.1;Port=5432;Username=provenance;Password=...;Database=provenance'), "
                 + "or start the registry with deploy/scripts/run.sh, which starts a local PostgreSQL for you.");
         }
-        builder.Services.Configure<RegistryOptions>(builder.Configuration.GetSection(RegistryOptions.Section));
-        var registry = builder.Configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new RegistryOptions();
+        builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section);
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
 
         builder.Services.AddSingleton(_ => RegistryDatabase.CreateDataSource(connectionString));
         builder.Services.AddDbContextPool<RegistryDbContext>((sp, o) => o.UseRegistry(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(registry.ToLimits());
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<RegistryOptions>>().Value.ToLimits());
         builder.Services.AddSingleton<RegistrationWriter>();
         builder.Services.AddSingleton<AssertionWriter>();
         builder.Services.AddSingleton<LineageQueries>();
@@ -60,7 +61,7 @@ internal static partial class DatabaseHosting
     {
         await using var scope = app.Services.CreateAsyncScope();
         var log = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Provenance.Startup");
-        if (app.Configuration.GetValue<bool>("Database:MigrateOnStartup"))
+        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
         {
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
             // On a fresh database EF would query the missing history table and log that failure as an error.

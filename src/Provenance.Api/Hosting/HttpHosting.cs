@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace Provenance.Api.Hosting;
 
@@ -8,9 +10,9 @@ internal static class HttpHosting
     /// <summary>Kestrel limits from <c>Registry:MaxRequestBytes</c> and the JSON conventions of the API.</summary>
     public static IHostApplicationBuilder AddRegistryHttp(this IHostApplicationBuilder builder)
     {
-        var maxRequestBytes = builder.Configuration.GetValue<long?>($"{RegistryOptions.Section}:{nameof(RegistryOptions.MaxRequestBytes)}")
-            ?? new RegistryOptions().MaxRequestBytes;
-        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = maxRequestBytes);
+        // The Registry section is bound with the rest of the registry's limits, in AddRegistryDatabase.
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<RegistryOptions>>((o, registry) => o.Limits.MaxRequestBodySize = registry.Value.MaxRequestBytes);
         builder.Services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;

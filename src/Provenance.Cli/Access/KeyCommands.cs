@@ -4,33 +4,33 @@ using Spectre.Console;
 
 namespace Provenance.Cli.Access;
 
-internal static class KeyCommands
+internal sealed class KeyCommands(CliContext cli)
 {
-    public static Command Create()
+    public Command Create()
     {
         var name = new Argument<string>("name") { Description = "Who holds the key, such as crawler-commoncrawl." };
         var role = new Option<string>("--role") { Description = "crawler, curator, trainer or admin.", Required = true };
         var create = new Command("create", "Create a key (admin). Its secret is printed once.") { name, role };
-        create.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        create.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             var key = await client.CreateKeyAsync(parse.GetValue(name)!, parse.GetValue(role)!, token);
-            if (parse.GetValue(CliContext.Json))
+            if (parse.GetValue(cli.Json))
             {
-                CliContext.PrintJson(key);
+                cli.PrintJson(key);
                 return 0;
             }
-            CliContext.Out.MarkupLineInterpolated($"key {key.Id} '{key.Name}' ({key.Role}): [bold]{key.Key}[/]");
-            CliContext.Out.MarkupLine("[yellow]Store it now: the registry keeps only its hash.[/]");
+            cli.Out.MarkupLineInterpolated($"key {key.Id} '{key.Name}' ({key.Role}): [bold]{key.Key}[/]");
+            cli.Out.MarkupLine("[yellow]Store it now: the registry keeps only its hash.[/]");
             return 0;
         }, ct));
 
         var list = new Command("list", "List keys, without secrets (admin).");
-        list.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        list.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             var keys = await client.ListKeysAsync(token);
-            if (parse.GetValue(CliContext.Json))
+            if (parse.GetValue(cli.Json))
             {
-                CliContext.PrintJson(keys);
+                cli.PrintJson(keys);
                 return 0;
             }
             var table = new Table().AddColumns("id", "name", "role", "prefix", "created", "revoked");
@@ -38,16 +38,16 @@ internal static class KeyCommands
             {
                 table.AddRow(k.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(k.Name), k.Role, k.Prefix, $"{k.CreatedAt:u}", k.RevokedAt is { } r ? $"{r:u}" : "");
             }
-            CliContext.Out.Write(table);
+            cli.Out.Write(table);
             return 0;
         }, ct));
 
         var id = new Argument<int>("id") { Description = "The key's id (see keys list)." };
         var revoke = new Command("revoke", "Revoke a key (admin). It stops working at once.") { id };
-        revoke.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        revoke.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             var key = await client.RevokeKeyAsync(parse.GetValue(id), token);
-            CliContext.Out.MarkupLineInterpolated($"key {key.Id} '{key.Name}' revoked");
+            cli.Out.MarkupLineInterpolated($"key {key.Id} '{key.Name}' revoked");
             return 0;
         }, ct));
 

@@ -9,7 +9,7 @@ using Spectre.Console;
 
 namespace Provenance.Cli.Datasets;
 
-internal static class DatasetCommands
+internal sealed class DatasetCommands(CliContext cli)
 {
     // A misspelt field in a spec file would otherwise be ignored and its default used without a word.
     static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.Web)
@@ -19,21 +19,21 @@ internal static class DatasetCommands
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
-    public static Command Assemble()
+    public Command Assemble()
     {
         var file = new Argument<string>("spec") { Description = "A mix spec as JSON (the body of POST /v1/datasets), or - for standard input." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show what the version would be without storing it." };
         var command = new Command("assemble", "Assemble an immutable dataset version from a mix spec (trainer role).") { file, dryRun };
-        command.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        command.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             var spec = await ReadSpecAsync(parse.GetValue(file)!, token);
-            var o = CliContext.Out;
+            var o = cli.Out;
             if (parse.GetValue(dryRun))
             {
                 var preview = await WithStatusAsync("assembling (dry run)…", () => client.PreviewDatasetAsync(spec, token));
-                if (parse.GetValue(CliContext.Json))
+                if (parse.GetValue(cli.Json))
                 {
-                    CliContext.PrintJson(preview);
+                    cli.PrintJson(preview);
                     return 0;
                 }
                 o.MarkupLineInterpolated($"[bold]dry run[/]: {preview.Documents:N0} documents, {preview.Tokens:N0} tokens, manifest {preview.ManifestHash} (nothing stored)");
@@ -41,9 +41,9 @@ internal static class DatasetCommands
                 return 0;
             }
             var version = await WithStatusAsync("assembling…", () => client.AssembleDatasetAsync(spec, token));
-            if (parse.GetValue(CliContext.Json))
+            if (parse.GetValue(cli.Json))
             {
-                CliContext.PrintJson(version);
+                cli.PrintJson(version);
                 return 0;
             }
             o.MarkupLineInterpolated($"[bold]{version.Status}[/] [bold]{version.Ref}[/] (id {version.Id}){(version.Base is null ? "" : $" on {version.Base}")}: {version.Documents:N0} documents, {version.Tokens:N0} tokens");
@@ -54,7 +54,7 @@ internal static class DatasetCommands
         return command;
     }
 
-    public static Command Export()
+    public Command Export()
     {
         var versionRef = new Argument<string>("version") { Description = "The version: an id, name@N, or a dataset name for its latest version." };
         var format = new Option<string>("--format") { Description = "parquet or jsonl.", DefaultValueFactory = _ => "parquet" };
@@ -66,7 +66,7 @@ internal static class DatasetCommands
         {
             versionRef, format, output, shard,
         };
-        command.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        command.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             if (parse.GetValue(shard) < 1)
             {
@@ -81,7 +81,7 @@ internal static class DatasetCommands
             var version = await client.GetDatasetAsync(parse.GetValue(versionRef)!, token);
             var exporter = new DatasetExporter(client);
             ExportResult? result = null;
-            await CliContext.Err.Progress()
+            await cli.Err.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .StartAsync(async progress =>
                 {
@@ -90,31 +90,31 @@ internal static class DatasetCommands
                         new SynchronousProgress(n => task.Value = n), token);
                     task.Value = task.MaxValue;
                 });
-            if (parse.GetValue(CliContext.Json))
+            if (parse.GetValue(cli.Json))
             {
-                CliContext.PrintJson(result);
+                cli.PrintJson(result);
                 return 0;
             }
             var r = result!;
             var seconds = Math.Max(r.Elapsed.TotalSeconds, 1e-3);
-            CliContext.Out.MarkupLineInterpolated(
+            cli.Out.MarkupLineInterpolated(
                 $"exported [bold]{version.Ref}[/]: {r.Documents:N0} documents in {r.Files.Count} {kind.ToString().ToLowerInvariant()} file(s) to {Path.GetFullPath(dir)}");
-            CliContext.Out.MarkupLineInterpolated(
+            cli.Out.MarkupLineInterpolated(
                 $"{r.TextBytes / 1e6:N1} MB of text, {r.FileBytes / 1e6:N1} MB written, {r.Elapsed.TotalSeconds:N1} s ({r.TextBytes / 1e6 / seconds:N1} MB/s); manifest.json verified against {r.ManifestHash}");
             return 0;
         }, ct));
         return command;
     }
 
-    public static Command Datasets()
+    public Command Datasets()
     {
         var list = new Command("list", "Every dataset and its versions.");
-        list.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        list.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             var datasets = await client.ListDatasetsAsync(token);
-            if (parse.GetValue(CliContext.Json))
+            if (parse.GetValue(cli.Json))
             {
-                CliContext.PrintJson(datasets);
+                cli.PrintJson(datasets);
                 return 0;
             }
             var table = new Table().AddColumns("version", "id", "base", "documents", "tokens", "human share", "manifest", "created", "by");
@@ -122,34 +122,34 @@ internal static class DatasetCommands
             {
                 AddRow(table, v);
             }
-            CliContext.Out.Write(table);
+            cli.Out.Write(table);
             return 0;
         }, ct));
 
         var showRef = new Argument<string>("version") { Description = "An id, name@N, or a dataset name for its latest version." };
         var show = new Command("show", "A version's manifest: spec, statistics and collapse-risk report.") { showRef };
-        show.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        show.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             var version = await client.GetDatasetAsync(parse.GetValue(showRef)!, token);
-            if (parse.GetValue(CliContext.Json))
+            if (parse.GetValue(cli.Json))
             {
-                CliContext.PrintJson(version);
+                cli.PrintJson(version);
                 return 0;
             }
-            CliContext.Out.MarkupLineInterpolated($"[bold]{version.Ref}[/] (id {version.Id}){(version.Base is null ? "" : $" on {version.Base}")}: {version.Documents:N0} documents, {version.Tokens:N0} tokens, by {version.RequestedBy} at {version.CreatedAt:u}");
-            CliContext.Out.MarkupLineInterpolated($"manifest {version.ManifestHash}");
+            cli.Out.MarkupLineInterpolated($"[bold]{version.Ref}[/] (id {version.Id}){(version.Base is null ? "" : $" on {version.Base}")}: {version.Documents:N0} documents, {version.Tokens:N0} tokens, by {version.RequestedBy} at {version.CreatedAt:u}");
+            cli.Out.MarkupLineInterpolated($"manifest {version.ManifestHash}");
             PrintManifest(version.Manifest);
             return 0;
         }, ct));
 
         var chainRef = new Argument<string>("version") { Description = "An id, name@N, or a dataset name for its latest version." };
         var chain = new Command("chain", "The version and the versions it accumulates on, oldest first.") { chainRef };
-        chain.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        chain.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             var versions = await client.DatasetChainAsync(parse.GetValue(chainRef)!, token);
-            if (parse.GetValue(CliContext.Json))
+            if (parse.GetValue(cli.Json))
             {
-                CliContext.PrintJson(versions);
+                cli.PrintJson(versions);
                 return 0;
             }
             var table = new Table().AddColumns("version", "id", "base", "documents", "tokens", "human share", "manifest", "created", "by");
@@ -157,7 +157,7 @@ internal static class DatasetCommands
             {
                 AddRow(table, v);
             }
-            CliContext.Out.Write(table);
+            cli.Out.Write(table);
             return 0;
         }, ct));
 
@@ -168,9 +168,9 @@ internal static class DatasetCommands
         Markup.Escape(v.Ref), v.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(v.Base ?? "-"), N(v.Documents), N(v.Tokens), P(v.HumanShare),
         v.ManifestHash[..19] + "…", v.CreatedAt.ToString("u", CultureInfo.InvariantCulture), Markup.Escape(v.RequestedBy));
 
-    static void PrintManifest(DatasetManifest m)
+    void PrintManifest(DatasetManifest m)
     {
-        var o = CliContext.Out;
+        var o = cli.Out;
         var s = m.Stats;
         var r = m.CollapseRisk;
         var classes = new Table().Title($"composition ({s.Unit})").AddColumns("counted as", "documents", "tokens");
@@ -231,8 +231,8 @@ internal static class DatasetCommands
     }
 
     /// <summary>A spinner while the registry works, on a terminal; nothing when the output goes to a file or a pipe.</summary>
-    static Task<T> WithStatusAsync<T>(string message, Func<Task<T>> work) =>
-        CliContext.Err.Profile.Capabilities.Interactive ? CliContext.Err.Status().StartAsync(message, _ => work()) : work();
+    Task<T> WithStatusAsync<T>(string message, Func<Task<T>> work) =>
+        cli.Err.Profile.Capabilities.Interactive ? cli.Err.Status().StartAsync(message, _ => work()) : work();
 
     static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -11,40 +11,41 @@ using Spectre.Console;
 namespace Provenance.Cli.Detection;
 
 /// <summary><c>provenance detector train|eval|score</c>: the shipped AI-text detector, offline, without a registry.</summary>
-internal static class DetectorCommands
+internal sealed class DetectorCommands(CliContext cli)
 {
-    static readonly Option<string?> Model = new("--model")
+    readonly Option<string?> _model = new("--model")
     {
         Description = "An ONNX model written by 'detector train' (its manifest next to it). Default: the model shipped with provenance.",
         Recursive = true,
     };
 
-    static readonly Option<string> Provider = new("--provider")
+    readonly Option<string> _provider = new("--provider")
     {
         Description = "ONNX Runtime execution provider: cpu, cuda or tensorrt (GPU providers need the GPU build; they fall back to cpu).",
         DefaultValueFactory = _ => "cpu",
         Recursive = true,
     };
 
-    public static Command Create()
+    public Command Create()
     {
-        var command = new Command("detector", "Train, evaluate and run the AI-text detector.") { Train(), Eval(), Score(), ZeroShotCommands.Create(), ZeroShotCommands.Combine() };
-        command.Options.Add(Model);
-        command.Options.Add(Provider);
+        var zeroShot = new ZeroShotCommands(cli);
+        var command = new Command("detector", "Train, evaluate and run the AI-text detector.") { Train(), Eval(), Score(), zeroShot.Create(), zeroShot.Combine() };
+        command.Options.Add(_model);
+        command.Options.Add(_provider);
         return command;
     }
 
-    static TextDetector Load(ParseResult parse)
+    TextDetector Load(ParseResult parse)
     {
-        var options = new DetectorOptions { ExecutionProvider = parse.GetValue(Provider)!, ModelPath = parse.GetValue(Model) };
+        var options = new DetectorOptions { ExecutionProvider = parse.GetValue(_provider)!, ModelPath = parse.GetValue(_model) };
         if (options.ModelPath is { } path && !File.Exists(path))
         {
             throw new UserError($"no such model file: {path}");
         }
-        return TextDetector.Load(options, new ConsoleLogger());
+        return TextDetector.Load(options, new ConsoleLogger(cli.Err));
     }
 
-    static Command Train()
+    Command Train()
     {
         var corpus = new Option<string>("--corpus") { Description = "Labelled JSONL (train.jsonl) or a folder holding it.", Required = true };
         var output = new Option<string>("--out") { Description = "Folder for the ONNX model and its manifest.", DefaultValueFactory = _ => "detector-model" };
@@ -68,25 +69,25 @@ internal static class DetectorCommands
                 Seed = parse.GetValue(seed), MaxEpochs = parse.GetValue(epochs), ModelVersion = parse.GetValue(version)!,
                 ThresholdsFromHeldOutFamilies = !parse.GetValue(quick),
             };
-            var progress = new Progress<TrainingProgress>(p => CliContext.Err.MarkupLineInterpolated($"[grey]{p.Stage}:[/] {p.Message}"));
+            var progress = new Progress<TrainingProgress>(p => cli.Err.MarkupLineInterpolated($"[grey]{p.Stage}:[/] {p.Message}"));
             var result = DetectorTrainer.Train(parse.GetValue(corpus)!, parse.GetValue(output)!, options, progress, ct);
-            CliContext.Out.MarkupLineInterpolated($"wrote [bold]{result.ModelPath}[/] ({new FileInfo(result.ModelPath).Length / 1048576.0:F1} MiB) and {result.ManifestPath} in {result.Duration.TotalSeconds:F1} s");
+            cli.Out.MarkupLineInterpolated($"wrote [bold]{result.ModelPath}[/] ({new FileInfo(result.ModelPath).Length / 1048576.0:F1} MiB) and {result.ManifestPath} in {result.Duration.TotalSeconds:F1} s");
             if (result.Manifest.HeldOutFamilies is { } families)
             {
-                CliContext.Out.WriteLine();
-                CliContext.Out.WriteLine($"Held-out families (each scored by a model trained without it), at thresholds {result.Manifest.Thresholds}:");
-                CliContext.Out.WriteLine(FamilyTable.Format(families, result.Manifest.HeldOutFamiliesNested));
+                cli.Out.WriteLine();
+                cli.Out.WriteLine($"Held-out families (each scored by a model trained without it), at thresholds {result.Manifest.Thresholds}:");
+                cli.Out.WriteLine(FamilyTable.Format(families, result.Manifest.HeldOutFamiliesNested));
             }
             foreach (var (split, m) in result.Manifest.Metrics)
             {
-                CliContext.Out.MarkupLineInterpolated($"{split}: AUROC {m.Auroc:F4}, TPR at 1% FPR {m.TprAt1PctFpr:F3}, accuracy {m.Accuracy:F3} on {m.Documents:N0} documents");
+                cli.Out.MarkupLineInterpolated($"{split}: AUROC {m.Auroc:F4}, TPR at 1% FPR {m.TprAt1PctFpr:F3}, accuracy {m.Accuracy:F3} on {m.Documents:N0} documents");
             }
             return 0;
         }));
         return command;
     }
 
-    static Command Eval()
+    Command Eval()
     {
         var corpus = new Option<string>("--corpus")
         {
@@ -109,8 +110,8 @@ internal static class DetectorCommands
             using var detector = Load(parse);
             var clock = Stopwatch.StartNew();
             var path = parse.GetValue(corpus)!;
-            CliContext.Out.WriteLine($"Model {detector.ModelId}, thresholds {detector.Thresholds}");
-            CliContext.Out.WriteLine();
+            cli.Out.WriteLine($"Model {detector.ModelId}, thresholds {detector.Thresholds}");
+            cli.Out.WriteLine();
             if (parse.GetValue(heldOut))
             {
                 if (!Directory.Exists(path))
@@ -119,29 +120,29 @@ internal static class DetectorCommands
                 }
                 var train = CorpusReader.Read(CorpusReader.Resolve(path, "train.jsonl")).ToList();
                 var dev = CorpusReader.Read(CorpusReader.Resolve(path, "dev.jsonl")).ToList();
-                var progress = new Progress<TrainingProgress>(p => CliContext.Err.MarkupLineInterpolated($"[grey]{p.Stage}:[/] {p.Message}"));
+                var progress = new Progress<TrainingProgress>(p => cli.Err.MarkupLineInterpolated($"[grey]{p.Stage}:[/] {p.Message}"));
                 var scores = LeaveOneFamilyOut.Run(train, dev, new TrainingOptions(), progress: progress, ct: ct).SelectMany(r => r.Scores).ToList();
-                CliContext.Out.WriteLine("Held-out families: the shipped recipe trained without each family (train.jsonl), scored on it (train and dev), at this model's thresholds");
-                CliContext.Out.WriteLine(FamilyTable.Format(VerdictCalibration.Measure(scores, detector.Thresholds)));
+                cli.Out.WriteLine("Held-out families: the shipped recipe trained without each family (train.jsonl), scored on it (train and dev), at this model's thresholds");
+                cli.Out.WriteLine(FamilyTable.Format(VerdictCalibration.Measure(scores, detector.Thresholds)));
             }
             else if (detector.Manifest.HeldOutFamilies is { } recorded)
             {
-                CliContext.Out.WriteLine("Held-out families, as recorded when the model was trained (each family scored by a model trained without it; "
+                cli.Out.WriteLine("Held-out families, as recorded when the model was trained (each family scored by a model trained without it; "
                     + "nested: thresholds chosen without the family). Rerun with --held-out-families.");
-                CliContext.Out.WriteLine(FamilyTable.Format(recorded, detector.Manifest.HeldOutFamiliesNested));
+                cli.Out.WriteLine(FamilyTable.Format(recorded, detector.Manifest.HeldOutFamiliesNested));
             }
             else
             {
-                CliContext.Out.WriteLine("This model's manifest records no held-out-family figures (models before 2.0.0); --held-out-families computes them.");
-                CliContext.Out.WriteLine();
+                cli.Out.WriteLine("This model's manifest records no held-out-family figures (models before 2.0.0); --held-out-families computes them.");
+                cli.Out.WriteLine();
             }
             var report = DetectorEvaluator.Evaluate(detector, path, ct: ct);
-            CliContext.Out.WriteLine("Grouped dev split (shares no human original with train, but the same families: it overstates unseen text)");
-            CliContext.Out.WriteLine(report.ToTable());
-            CliContext.Err.MarkupLineInterpolated($"[grey]{detector.ModelId} on {detector.ExecutionProvider}, {clock.Elapsed.TotalSeconds:F1} s[/]");
+            cli.Out.WriteLine("Grouped dev split (shares no human original with train, but the same families: it overstates unseen text)");
+            cli.Out.WriteLine(report.ToTable());
+            cli.Err.MarkupLineInterpolated($"[grey]{detector.ModelId} on {detector.ExecutionProvider}, {clock.Elapsed.TotalSeconds:F1} s[/]");
             if (parse.GetValue(record))
             {
-                var manifest = Path.ChangeExtension(parse.GetValue(Model) ?? throw new UserError("--record needs --model"), ".manifest.json");
+                var manifest = Path.ChangeExtension(parse.GetValue(_model) ?? throw new UserError("--record needs --model"), ".manifest.json");
                 DetectorEvaluator.RecordInManifest(manifest, Path.GetFileNameWithoutExtension(CorpusReader.Resolve(path, "dev.jsonl")), report);
             }
             return 0;
@@ -149,7 +150,7 @@ internal static class DetectorCommands
         return command;
     }
 
-    static Command Score()
+    Command Score()
     {
         var input = new Option<string>("--in") { Description = "JSONL with one {\"id\", \"text\"} per line.", Required = true };
         var output = new Option<string>("--out")
@@ -170,17 +171,17 @@ internal static class DetectorCommands
             using var detector = Load(parse);
             var clock = Stopwatch.StartNew();
             var summary = await JsonlScorer.ScoreFileAsync(path, parse.GetValue(output)!, detector, parse.GetValue(batch),
-                e => CliContext.Err.MarkupLineInterpolated($"[yellow]skipped[/] {e}"), ct);
-            CliContext.Out.MarkupLineInterpolated(
+                e => cli.Err.MarkupLineInterpolated($"[yellow]skipped[/] {e}"), ct);
+            cli.Out.MarkupLineInterpolated(
                 $"scored {summary.Scored:N0} of {summary.Lines:N0} lines into {parse.GetValue(output)} ({summary.Errors.Count} rejected, {summary.Blank} blank) in {clock.Elapsed.TotalSeconds:F1} s with {detector.ModelId}");
             return summary.Errors.Count == 0 ? 0 : 2;
         }));
         return command;
     }
 
-    static Task<int> Guard(Func<int> body) => Guard(() => Task.FromResult(body()));
+    Task<int> Guard(Func<int> body) => Guard(() => Task.FromResult(body()));
 
-    static async Task<int> Guard(Func<Task<int>> body)
+    async Task<int> Guard(Func<Task<int>> body)
     {
         try
         {
@@ -188,22 +189,7 @@ internal static class DetectorCommands
         }
         catch (Exception e) when (e is UserError or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
         {
-            return CliContext.Fail(e.Message);
-        }
-    }
-
-    /// <summary>Shows the detector's own log lines (execution provider, GPU fallback) on standard error.</summary>
-    sealed class ConsoleLogger : Microsoft.Extensions.Logging.ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Information;
-
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
-            Func<TState, Exception?, string> formatter)
-        {
-            var color = logLevel >= Microsoft.Extensions.Logging.LogLevel.Warning ? "yellow" : "grey";
-            CliContext.Err.MarkupLineInterpolated($"[{color}]{formatter(state, exception)}[/]");
+            return cli.Fail(e.Message);
         }
     }
 }

@@ -12,9 +12,9 @@ using Spectre.Console;
 namespace Provenance.Cli.Detection;
 
 /// <summary><c>provenance detector zero-shot</c>: Fast-DetectGPT or Binoculars scores from ONNX causal language models.</summary>
-internal static class ZeroShotCommands
+internal sealed class ZeroShotCommands(CliContext cli)
 {
-    public static Command Create()
+    public Command Create()
     {
         var lm = new Option<string>("--lm")
         {
@@ -54,11 +54,11 @@ internal static class ZeroShotCommands
             };
             // --provider belongs to 'detector' and is recursive, so it is read by name.
             var detector = new DetectorOptions { ExecutionProvider = parse.GetValue<string>("--provider") ?? "cpu" };
-            using var scorer = ZeroShotScorer.Load(options, detector, new ConsoleLogger());
+            using var scorer = ZeroShotScorer.Load(options, detector, new ConsoleLogger(cli.Err));
             var clock = Stopwatch.StartNew();
             var summary = await ZeroShotJsonl.ScoreFileAsync(path, parse.GetValue(output)!, scorer, parse.GetValue(batch),
-                e => CliContext.Err.MarkupLineInterpolated($"[yellow]skipped[/] {e}"), ct);
-            CliContext.Out.MarkupLineInterpolated(
+                e => cli.Err.MarkupLineInterpolated($"[yellow]skipped[/] {e}"), ct);
+            cli.Out.MarkupLineInterpolated(
                 $"scored {summary.Scored:N0} of {summary.Lines:N0} lines into {parse.GetValue(output)} ({summary.Errors.Count} rejected, {summary.Blank} blank) in {clock.Elapsed.TotalSeconds:F1} s with {scorer.Id} on {scorer.ExecutionProvider}");
             return summary.Errors.Count == 0 ? 0 : 2;
         }));
@@ -66,7 +66,7 @@ internal static class ZeroShotCommands
     }
 
     /// <summary><c>provenance detector combine</c>: fit the rule that joins the shipped classifier and a zero-shot score.</summary>
-    public static Command Combine()
+    public Command Combine()
     {
         var lm = new Option<string>("--lm") { Description = "Folder of an exported causal LM (see 'detector zero-shot'); alone: Fast-DetectGPT.", Required = true };
         var performer = new Option<string?>("--performer") { Description = "Binoculars' performer: a second exported LM with the same tokenizer." };
@@ -93,24 +93,24 @@ internal static class ZeroShotCommands
             using var scorer = ZeroShotScorer.Load(new ZeroShotOptions
             {
                 Model = parse.GetValue(lm), Performer = parse.GetValue(performer), MaxTokens = parse.GetValue(maxTokens),
-            }, detectorOptions, new ConsoleLogger());
+            }, detectorOptions, new ConsoleLogger(cli.Err));
             var recipe = new TrainingOptions();
-            var progress = new Progress<TrainingProgress>(p => CliContext.Err.MarkupLineInterpolated($"[grey]{p.Stage}:[/] {p.Message}"));
+            var progress = new Progress<TrainingProgress>(p => cli.Err.MarkupLineInterpolated($"[grey]{p.Stage}:[/] {p.Message}"));
             var held = LeaveOneFamilyOut.Run(train, dev, recipe, progress: progress, ct: ct).SelectMany(r => r.Scores).ToList();
-            CliContext.Err.MarkupLineInterpolated($"[grey]zero-shot:[/] scoring {held.Count:N0} held-out documents and their segments with {scorer.Id}");
+            cli.Err.MarkupLineInterpolated($"[grey]zero-shot:[/] scoring {held.Count:N0} held-out documents and their segments with {scorer.Id}");
             var fitted = CombinationFitter.Fit(held, scorer, DefaultModel.Manifest.ModelId, recipe.Targets, DefaultModel.Manifest.Thresholds.Mixed, ct);
             File.WriteAllText(parse.GetValue(output)!, fitted.Rule.ToJson());
-            CliContext.Out.WriteLine($"wrote {parse.GetValue(output)}: a {fitted.Rule.A:0.###}, b {fitted.Rule.B:0.###}, c {fitted.Rule.C:0.###} on {fitted.Rule.Rows:N0} rows of {fitted.Rule.Families} families");
-            CliContext.Out.WriteLine($"Held-out families, classifier and {scorer.Id} combined, at {fitted.Rule.Thresholds}:");
-            CliContext.Out.WriteLine(FamilyTable.Format(fitted.Families));
-            CliContext.Out.WriteLine("The classifier alone on the same held-out scores:");
-            CliContext.Out.WriteLine(FamilyTable.Format(fitted.ClassifierAlone));
+            cli.Out.WriteLine($"wrote {parse.GetValue(output)}: a {fitted.Rule.A:0.###}, b {fitted.Rule.B:0.###}, c {fitted.Rule.C:0.###} on {fitted.Rule.Rows:N0} rows of {fitted.Rule.Families} families");
+            cli.Out.WriteLine($"Held-out families, classifier and {scorer.Id} combined, at {fitted.Rule.Thresholds}:");
+            cli.Out.WriteLine(FamilyTable.Format(fitted.Families));
+            cli.Out.WriteLine("The classifier alone on the same held-out scores:");
+            cli.Out.WriteLine(FamilyTable.Format(fitted.ClassifierAlone));
             return Task.FromResult(0);
         }));
         return command;
     }
 
-    static async Task<int> Guard(Func<Task<int>> body)
+    async Task<int> Guard(Func<Task<int>> body)
     {
         try
         {
@@ -118,21 +118,7 @@ internal static class ZeroShotCommands
         }
         catch (Exception e) when (e is UserError or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or NotSupportedException or ArgumentException)
         {
-            return CliContext.Fail(e.Message);
-        }
-    }
-
-    /// <summary>Shows the scorer's log lines (execution provider, GPU fallback) on standard error.</summary>
-    sealed class ConsoleLogger : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var color = logLevel >= LogLevel.Warning ? "yellow" : "grey";
-            CliContext.Err.MarkupLineInterpolated($"[{color}]{formatter(state, exception)}[/]");
+            return cli.Fail(e.Message);
         }
     }
 }

@@ -7,9 +7,9 @@ using Spectre.Console;
 
 namespace Provenance.Cli.Documents;
 
-internal static class DocumentCommands
+internal sealed class DocumentCommands(CliContext cli)
 {
-    public static Command Register()
+    public Command Register()
     {
         var file = new Argument<string>("file") { Description = "A UTF-8 text file to register, or - for standard input." };
         var sourceUri = new Option<string?>("--source-uri") { Description = "Where the text was found." };
@@ -27,7 +27,7 @@ internal static class DocumentCommands
         {
             file, sourceUri, cls, generator, sourceType, parents, language, licence,
         };
-        command.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        command.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             var text = await ReadTextAsync(parse.GetValue(file)!, token);
             var declared = parse.GetValue(cls) is null && parse.GetValue(generator) is null && parse.GetValue(sourceType) is null
@@ -36,30 +36,30 @@ internal static class DocumentCommands
             var request = new RegisterDocumentRequest(text, parse.GetValue(sourceUri), null, parse.GetValue(language), parse.GetValue(licence),
                 declared, [.. (parse.GetValue(parents) ?? []).Select(ParseParent)]);
             var result = await client.RegisterAsync(request, token);
-            if (parse.GetValue(CliContext.Json))
+            if (parse.GetValue(cli.Json))
             {
-                CliContext.PrintJson(result);
+                cli.PrintJson(result);
                 return 0;
             }
             var pending = result.PendingParents > 0 ? $"  ({result.PendingParents} parent(s) pending until registered)" : "";
-            CliContext.Out.MarkupLineInterpolated(
+            cli.Out.MarkupLineInterpolated(
                 $"[bold]{result.Status}[/] document [bold]{result.Id}[/] {result.ContentHash}  class [bold]{result.Class}[/]  depth {Depth(result.Depth)}{pending}");
             return 0;
         }, ct));
         return command;
     }
 
-    public static Command Show()
+    public Command Show()
     {
         var docRef = new Argument<string>("ref") { Description = "A document id or content hash." };
         var text = new Option<bool>("--text") { Description = "Print the document's text too." };
         var command = new Command("show", "Show a document: metadata, class, depth, parents and assertion history.") { docRef, text };
-        command.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        command.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             var doc = await client.GetDocumentAsync(parse.GetValue(docRef)!, parse.GetValue(text), token);
-            if (parse.GetValue(CliContext.Json))
+            if (parse.GetValue(cli.Json))
             {
-                CliContext.PrintJson(doc);
+                cli.PrintJson(doc);
                 return 0;
             }
             Print(doc);
@@ -68,9 +68,9 @@ internal static class DocumentCommands
         return command;
     }
 
-    static void Print(DocumentResponse doc)
+    void Print(DocumentResponse doc)
     {
-        var o = CliContext.Out;
+        var o = cli.Out;
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow("[bold]document[/]", $"{doc.Id}  sha256:{doc.ContentHash}");
         grid.AddRow("[bold]class[/]", $"{doc.Class}{(doc.Generator is null ? "" : $" ({Markup.Escape(doc.Generator)})")}");

@@ -12,27 +12,33 @@ namespace Provenance.Cli.Hosting;
 
 internal static class CliApp
 {
-    /// <summary>The command tree; <c>Program</c> runs it, tests parse and invoke it in-process.</summary>
-    public static RootCommand Build()
+    /// <summary>
+    /// The command tree, every command holding <paramref name="cli"/>; <c>Program</c> runs it on the process's consoles,
+    /// tests parse and invoke it in-process with consoles and a client of their own.
+    /// </summary>
+    public static RootCommand Build(CliContext cli)
     {
+        var documents = new DocumentCommands(cli);
+        var lineage = new LineageCommands(cli);
+        var datasets = new DatasetCommands(cli);
         var root = new RootCommand("provenance: register documents in the Provenance registry and inspect their lineage.")
         {
-            DocumentCommands.Register(),
-            DocumentCommands.Show(),
-            LineageCommands.Lineage(),
-            LineageCommands.Roots(),
-            AssertCommand.Create(),
-            StatsCommand.Create(),
-            DatasetCommands.Assemble(),
-            DatasetCommands.Export(),
-            DatasetCommands.Datasets(),
-            KeyCommands.Create(),
-            IngestCommand.Create(),
-            DetectorCommands.Create(),
+            documents.Register(),
+            documents.Show(),
+            lineage.Lineage(),
+            lineage.Roots(),
+            new AssertCommand(cli).Create(),
+            new StatsCommand(cli).Create(),
+            datasets.Assemble(),
+            datasets.Export(),
+            datasets.Datasets(),
+            new KeyCommands(cli).Create(),
+            new IngestCommand(cli).Create(),
+            new DetectorCommands(cli).Create(),
         };
-        root.Options.Add(CliContext.Url);
-        root.Options.Add(CliContext.ApiKey);
-        root.Options.Add(CliContext.Json);
+        root.Options.Add(cli.Url);
+        root.Options.Add(cli.ApiKey);
+        root.Options.Add(cli.Json);
         return root;
     }
 }

@@ -5,36 +5,44 @@ using Spectre.Console;
 
 namespace Provenance.Cli.Hosting;
 
-/// <summary>The options every registry command shares, and the error handling around each command.</summary>
-internal static class CliContext
+/// <summary>
+/// What one invocation of the command tree shares: the options every registry command takes, where output goes, how
+/// the registry is reached, and the error handling around each command. One instance per command tree, handed to every
+/// command, so two invocations in one process (tests run them in parallel) never see each other's consoles or clients.
+/// </summary>
+internal sealed class CliContext(IAnsiConsole output, IAnsiConsole errors, Func<Uri, string, ProvenanceClient> clientFactory)
 {
-    public static readonly Option<string> Url = new("--url")
+    /// <summary>The process's own consoles and a client over HTTP: what the <c>provenance</c> executable runs with.</summary>
+    public static CliContext ForConsole() => new(
+        Wide(AnsiConsole.Console, Console.IsOutputRedirected),
+        Wide(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), Console.IsErrorRedirected),
+        (url, key) => ProvenanceClient.Create(url, key));
+
+    public Option<string> Url { get; } = new("--url")
     {
         Description = "The registry's address (env PROVENANCE_URL, default http://127.0.0.1:5080).",
         Recursive = true,
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PROVENANCE_URL") is { Length: > 0 } u ? u : "http://127.0.0.1:5080",
     };
 
-    public static readonly Option<string?> ApiKey = new("--api-key")
+    public Option<string?> ApiKey { get; } = new("--api-key")
     {
         // No default value factory: help would print the secret from the environment.
         Description = "Your API key (env PROVENANCE_API_KEY).",
         Recursive = true,
     };
 
-    public static readonly Option<bool> Json = new("--json")
+    public Option<bool> Json { get; } = new("--json")
     {
         Description = "Print the registry's JSON answer instead of a table.",
         Recursive = true,
     };
 
-    /// <summary>How commands reach the registry; tests route it to an in-process host.</summary>
-    public static Func<Uri, string, ProvenanceClient> ClientFactory { get; set; } = (url, key) => ProvenanceClient.Create(url, key);
+    /// <summary>Standard output; tests give a recording console.</summary>
+    public IAnsiConsole Out { get; } = output;
 
-    /// <summary>Console output; tests swap it for a recording console.</summary>
-    public static IAnsiConsole Out { get; set; } = Wide(AnsiConsole.Console, Console.IsOutputRedirected);
-
-    public static IAnsiConsole Err { get; set; } = Wide(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), Console.IsErrorRedirected);
+    /// <summary>Standard error.</summary>
+    public IAnsiConsole Err { get; } = errors;
 
     // Redirected output has no terminal width; 80 columns would wrap every content hash.
     static IAnsiConsole Wide(IAnsiConsole console, bool redirected)
@@ -47,7 +55,7 @@ internal static class CliContext
     }
 
     /// <summary>Runs <paramref name="body"/> with a client, turning registry and network errors into messages and exit codes.</summary>
-    public static async Task<int> RunAsync(ParseResult parse, Func<ProvenanceClient, CancellationToken, Task<int>> body, CancellationToken ct)
+    public async Task<int> RunAsync(ParseResult parse, Func<ProvenanceClient, CancellationToken, Task<int>> body, CancellationToken ct)
     {
         if (!Uri.TryCreate(parse.GetValue(Url), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
         {
@@ -60,7 +68,7 @@ internal static class CliContext
         }
         try
         {
-            return await body(ClientFactory(url, key.Trim()), ct);
+            return await body(clientFactory(url, key.Trim()), ct);
         }
         catch (ProvenanceApiException e)
         {
@@ -76,13 +84,13 @@ internal static class CliContext
         }
     }
 
-    public static int Fail(string message)
+    public int Fail(string message)
     {
         Err.MarkupLineInterpolated($"[red]error:[/] {message}");
         return 1;
     }
 
-    public static void PrintJson<T>(T value) =>
+    public void PrintJson<T>(T value) =>
         Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, JsonOptions));
 
     static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true };

@@ -9,9 +9,9 @@ using Spectre.Console;
 
 namespace Provenance.Cli.Ingestion;
 
-internal static class IngestCommand
+internal sealed class IngestCommand(CliContext cli)
 {
-    public static Command Create()
+    public Command Create()
     {
         var path = new Argument<string>("path") { Description = "A JSONL file, or a folder of *.jsonl / *.ndjson files, one document per line." };
         var broker = new Option<string?>("--broker") { Description = "RabbitMQ URI, such as amqp://guest:guest@127.0.0.1:5672/ (env PROVENANCE_BROKER). Without one, batches go to the HTTP batch endpoint." };
@@ -31,11 +31,11 @@ internal static class IngestCommand
             var input = parse.GetValue(path)!;
             if (!File.Exists(input) && !Directory.Exists(input))
             {
-                return CliContext.Fail($"no such file or folder: {input}");
+                return cli.Fail($"no such file or folder: {input}");
             }
             if (parse.GetValue(batchSize) is < 1 or > 10_000)
             {
-                return CliContext.Fail("--batch-size must be between 1 and 10,000.");
+                return cli.Fail("--batch-size must be between 1 and 10,000.");
             }
             var brokerUri = parse.GetValue(broker) ?? Environment.GetEnvironmentVariable("PROVENANCE_BROKER");
             var crawlerId = parse.GetValue(crawler) ?? $"{Environment.UserName}@{Environment.MachineName}";
@@ -51,15 +51,15 @@ internal static class IngestCommand
                 }
                 catch (FormatException e)
                 {
-                    return CliContext.Fail(e.Message);
+                    return cli.Fail(e.Message);
                 }
-                CliContext.Err.MarkupLineInterpolated($"[grey]sending over RabbitMQ at {address} as '{crawlerId}'; journal {journalPath}[/]");
+                cli.Err.MarkupLineInterpolated($"[grey]sending over RabbitMQ at {address} as '{crawlerId}'; journal {journalPath}[/]");
                 await using var sink = await BusBatchSink.StartAsync(address, TimeSpan.FromSeconds(parse.GetValue(timeout)), ct);
                 return await RunAsync(sink, source, journalPath, crawlerId, parse, inFlight, rejects, ct);
             }
-            return await CliContext.RunAsync(parse, async (client, token) =>
+            return await cli.RunAsync(parse, async (client, token) =>
             {
-                CliContext.Err.MarkupLineInterpolated($"[grey]no --broker: sending to {client.BaseAddress}v1/documents/batch; journal {journalPath}[/]");
+                cli.Err.MarkupLineInterpolated($"[grey]no --broker: sending to {client.BaseAddress}v1/documents/batch; journal {journalPath}[/]");
                 await using var sink = new HttpBatchSink(client);
                 return await RunAsync(sink, source, journalPath, crawlerId, parse, inFlight, rejects, token);
             }, ct);
@@ -67,15 +67,15 @@ internal static class IngestCommand
         return command;
     }
 
-    static async Task<int> RunAsync(IBatchSink sink, JsonlDocumentSource source, string journalPath, string crawlerId, ParseResult parse,
+    async Task<int> RunAsync(IBatchSink sink, JsonlDocumentSource source, string journalPath, string crawlerId, ParseResult parse,
         Option<int> inFlight, Option<string?> rejects, CancellationToken ct)
     {
         using var journal = new IngestJournal(journalPath);
         var ingestor = new Ingestor(sink, journal, crawlerId, parse.GetValue(inFlight));
         IngestSummary summary;
-        if (CliContext.Out.Profile.Capabilities.Interactive)
+        if (cli.Out.Profile.Capabilities.Interactive)
         {
-            summary = await CliContext.Out.Progress()
+            summary = await cli.Out.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .StartAsync(async context =>
                 {
@@ -96,7 +96,7 @@ internal static class IngestCommand
                 if (DateTime.UtcNow - last > TimeSpan.FromSeconds(5))
                 {
                     last = DateTime.UtcNow;
-                    CliContext.Err.WriteLine($"{100.0 * p.BytesRead / Math.Max(1, p.TotalBytes):F0}%  {Describe(p)}");
+                    cli.Err.WriteLine($"{100.0 * p.BytesRead / Math.Max(1, p.TotalBytes):F0}%  {Describe(p)}");
                 }
             });
             summary = await ingestor.RunAsync(source, progress, ct);
@@ -117,7 +117,7 @@ internal static class IngestCommand
         return FormattableString.Invariant($"sent {p.Sent:N0}  created {p.Created:N0}  existing {p.Existing:N0}  rejected {p.Rejected:N0}{skipped}{resent}");
     }
 
-    static void Print(IngestSummary s)
+    void Print(IngestSummary s)
     {
         var table = new Table().AddColumns("sent", "created", "existing", "rejected", "skipped (confirmed earlier)", "re-sent batches", "time", "docs/s");
         var rate = s.Sent / Math.Max(0.001, s.Elapsed.TotalSeconds);
@@ -129,14 +129,14 @@ internal static class IngestCommand
             s.Elapsed.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture), rate.ToString("N0", CultureInfo.InvariantCulture),
         ];
         table.AddRow(row);
-        CliContext.Out.Write(table);
+        cli.Out.Write(table);
         foreach (var r in s.Rejections.Take(10))
         {
-            CliContext.Out.MarkupLineInterpolated($"[yellow]rejected[/] {Path.GetFileName(r.File)}:{r.Line}: {r.Reason}");
+            cli.Out.MarkupLineInterpolated($"[yellow]rejected[/] {Path.GetFileName(r.File)}:{r.Line}: {r.Reason}");
         }
         if (s.Rejected > 10)
         {
-            CliContext.Out.MarkupLineInterpolated($"[yellow]… and {s.Rejected - 10:N0} more; --rejects FILE writes them all.[/]");
+            cli.Out.MarkupLineInterpolated($"[yellow]… and {s.Rejected - 10:N0} more; --rejects FILE writes them all.[/]");
         }
     }
 }

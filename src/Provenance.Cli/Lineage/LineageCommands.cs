@@ -6,46 +6,46 @@ using Spectre.Console;
 
 namespace Provenance.Cli.Lineage;
 
-internal static class LineageCommands
+internal sealed class LineageCommands(CliContext cli)
 {
-    public static Command Lineage()
+    public Command Lineage()
     {
         var docRef = new Argument<string>("ref") { Description = "A document id or content hash." };
         var descendants = new Option<bool>("--descendants") { Description = "Show what was derived from the document instead of what it came from." };
         var maxDepth = new Option<int?>("--max-depth") { Description = "Generations to walk (default 32)." };
         var relations = new Option<string[]>("--relation") { Description = "Only follow this relation (repeatable)." };
         var command = new Command("lineage", "Print a document's ancestors (or descendants) as a tree.") { docRef, descendants, maxDepth, relations };
-        command.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        command.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             var down = parse.GetValue(descendants);
             var graph = down
                 ? await client.DescendantsAsync(parse.GetValue(docRef)!, parse.GetValue(maxDepth), parse.GetValue(relations), token)
                 : await client.AncestorsAsync(parse.GetValue(docRef)!, parse.GetValue(maxDepth), parse.GetValue(relations), token);
-            if (parse.GetValue(CliContext.Json))
+            if (parse.GetValue(cli.Json))
             {
-                CliContext.PrintJson(graph);
+                cli.PrintJson(graph);
                 return 0;
             }
-            CliContext.Out.Write(ToTree(graph, down));
+            cli.Out.Write(ToTree(graph, down));
             if (graph.Truncated)
             {
-                CliContext.Out.MarkupLine("[yellow]…the walk was cut at --max-depth; raise it to see more.[/]");
+                cli.Out.MarkupLine("[yellow]…the walk was cut at --max-depth; raise it to see more.[/]");
             }
             return 0;
         }, ct));
         return command;
     }
 
-    public static Command Roots()
+    public Command Roots()
     {
         var docRef = new Argument<string>("ref") { Description = "A document id or content hash." };
         var command = new Command("roots", "List the human documents a document's lineage leads back to.") { docRef };
-        command.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        command.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             var roots = await client.RootsAsync(parse.GetValue(docRef)!, token);
-            if (parse.GetValue(CliContext.Json))
+            if (parse.GetValue(cli.Json))
             {
-                CliContext.PrintJson(roots);
+                cli.PrintJson(roots);
                 return 0;
             }
             var table = new Table().AddColumns("", "document", "class", "generations up", "content hash");
@@ -61,7 +61,7 @@ internal static class LineageCommands
             {
                 table.AddRow("[grey]pending[/]", $"parent of {p.Child}", p.Relation, "", p.ParentContentHash);
             }
-            CliContext.Out.Write(table);
+            cli.Out.Write(table);
             return 0;
         }, ct));
         return command;

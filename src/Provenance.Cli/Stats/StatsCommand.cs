@@ -4,20 +4,20 @@ using Spectre.Console;
 
 namespace Provenance.Cli.Stats;
 
-internal static class StatsCommand
+internal sealed class StatsCommand(CliContext cli)
 {
-    public static Command Create()
+    public Command Create()
     {
         var command = new Command("stats", "Registry-wide counts by class, generator and depth.");
-        command.SetAction((parse, ct) => CliContext.RunAsync(parse, async (client, token) =>
+        command.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             var stats = await client.StatsAsync(token);
-            if (parse.GetValue(CliContext.Json))
+            if (parse.GetValue(cli.Json))
             {
-                CliContext.PrintJson(stats);
+                cli.PrintJson(stats);
                 return 0;
             }
-            var o = CliContext.Out;
+            var o = cli.Out;
             o.MarkupLineInterpolated($"[bold]{stats.Documents:N0}[/] documents, {stats.Sightings:N0} sightings, {stats.Edges:N0} lineage edges ({stats.PendingEdges:N0} pending), {stats.Assertions:N0} assertions");
             var byClass = new BarChart().Label("by class").Width(60);
             foreach (var (cls, count) in stats.ByClass)

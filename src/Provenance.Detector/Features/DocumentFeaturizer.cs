@@ -17,14 +17,14 @@ internal sealed class DocumentFeaturizer
     const ulong LmPairSalt = 0x6D8FAB1C4E6A2953UL;
     static readonly ulong BeginHash = FeatureHash.Of("\u0002<doc>");
 
-    readonly FeatureConfig config;
-    readonly TokenBuffer tokens = new();
-    readonly StyleStatistics style = new();
+    readonly FeatureConfig _config;
+    readonly TokenBuffer _tokens = new();
+    readonly StyleStatistics _style = new();
 
     public DocumentFeaturizer(FeatureConfig config)
     {
         config.Validate();
-        this.config = config;
+        _config = config;
     }
 
     public long[] NgramIds = new long[1024];
@@ -37,21 +37,21 @@ internal sealed class DocumentFeaturizer
 
     public void Featurize(ReadOnlySpan<char> text)
     {
-        TextTokenizer.Tokenize(text, tokens, config.MaxTokens);
-        style.Compute(tokens, Style);
+        TextTokenizer.Tokenize(text, _tokens, _config.MaxTokens);
+        _style.Compute(_tokens, Style);
         NgramCount = 0;
         LmCount = 0;
-        EnsureLm(tokens.Count);
+        EnsureLm(_tokens.Count);
 
-        var buckets = config.NgramBuckets;
-        var order = config.WordNgramOrder;
+        var buckets = _config.NgramBuckets;
+        var order = _config.WordNgramOrder;
         ulong previous = BeginHash, beforePrevious = BeginHash;
-        long previousLm = Bucket(BeginHash, LmSalt, config.LmUnigramBuckets);
+        long previousLm = Bucket(BeginHash, LmSalt, _config.LmUnigramBuckets);
         Span<ulong> shapes = stackalloc ulong[6];
         shapes.Fill(BeginHash);
-        for (var t = 0; t < tokens.Count; t++)
+        for (var t = 0; t < _tokens.Count; t++)
         {
-            var hash = tokens.Hashes[t];
+            var hash = _tokens.Hashes[t];
             AddNgram(FeatureHash.Bucket(hash, UnigramSalt, buckets));
             if (order >= 2)
             {
@@ -61,20 +61,20 @@ internal sealed class DocumentFeaturizer
             {
                 AddNgram(FeatureHash.Bucket(FeatureHash.Combine(FeatureHash.Combine(beforePrevious, previous), hash), TrigramSalt, buckets));
             }
-            if (config.CharNgramMin > 0 && tokens.Kinds[t] == TokenKind.Word)
+            if (_config.CharNgramMin > 0 && _tokens.Kinds[t] == TokenKind.Word)
             {
-                AddCharNgrams(tokens.NormalizedText(t));
+                AddCharNgrams(_tokens.NormalizedText(t));
             }
 
-            if (config.StyleNgramOrder > 0)
+            if (_config.StyleNgramOrder > 0)
             {
                 AddStyleNgrams(t, shapes);
             }
 
-            var lm = Bucket(hash, LmSalt, config.LmUnigramBuckets);
+            var lm = Bucket(hash, LmSalt, _config.LmUnigramBuckets);
             LmUnigram[LmCount] = lm;
             LmContext[LmCount] = previousLm;
-            LmBigram[LmCount] = PairBucket(previousLm, lm, config.LmBigramBuckets);
+            LmBigram[LmCount] = PairBucket(previousLm, lm, _config.LmBigramBuckets);
             LmCount++;
 
             previousLm = lm;
@@ -92,7 +92,7 @@ internal sealed class DocumentFeaturizer
     /// <summary>n-grams (2..StyleNgramOrder) ending at token <paramref name="t"/> over the distorted stream.</summary>
     void AddStyleNgrams(int t, Span<ulong> history)
     {
-        var order = config.StyleNgramOrder;
+        var order = _config.StyleNgramOrder;
         for (var k = order - 1; k > 0; k--)
         {
             history[k] = history[k - 1];
@@ -102,24 +102,24 @@ internal sealed class DocumentFeaturizer
         for (var n = 2; n <= order; n++)
         {
             h = FeatureHash.Combine(h, history[n - 1]);
-            AddNgram(FeatureHash.Bucket(h, StyleSalt + (ulong)n, config.NgramBuckets));
+            AddNgram(FeatureHash.Bucket(h, StyleSalt + (ulong)n, _config.NgramBuckets));
         }
     }
 
     ulong Distorted(int t)
     {
-        var hash = tokens.Hashes[t];
-        if (tokens.Kinds[t] != TokenKind.Word || FunctionWords.Contains(hash))
+        var hash = _tokens.Hashes[t];
+        if (_tokens.Kinds[t] != TokenKind.Word || FunctionWords.Contains(hash))
         {
             return hash;
         }
-        var shape = tokens.Shape[t];
+        var shape = _tokens.Shape[t];
         var kind = (shape & TokenBuffer.HasDigit) != 0 ? '0'
             : (shape & TokenBuffer.AllCaps) != 0 ? 'A'
             : (shape & TokenBuffer.Capitalized) != 0 ? 'C'
             : 'w';
         // Short, medium and long content words behave differently (e.g. Latinate vocabulary).
-        var length = tokens.NormLength[t];
+        var length = _tokens.NormLength[t];
         var size = length <= 3 ? '1' : length <= 6 ? '2' : length <= 9 ? '3' : '4';
         return FeatureHash.Add(FeatureHash.Add(FeatureHash.Add(FeatureHash.Start, '\u0003'), kind), size);
     }
@@ -128,12 +128,12 @@ internal sealed class DocumentFeaturizer
     {
         // fastText subwords: the word wrapped in '<' '>' so prefixes and suffixes get their own n-grams.
         var padded = word.Length + 2;
-        var buckets = config.NgramBuckets;
-        for (var n = config.CharNgramMin; n <= config.CharNgramMax && n <= padded; n++)
+        var buckets = _config.NgramBuckets;
+        for (var n = _config.CharNgramMin; n <= _config.CharNgramMax && n <= padded; n++)
         {
             for (var start = 0; start + n <= padded; start++)
             {
-                if (n == padded && n > config.CharNgramMin)
+                if (n == padded && n > _config.CharNgramMin)
                 {
                     // The whole padded word is already covered by the word unigram.
                     continue;

@@ -15,22 +15,22 @@ internal sealed class HumanLanguageModel(FeatureConfig config)
     // Additive smoothing for the unigram buckets: every bucket, seen or not, keeps a non-zero probability.
     const double UnigramPseudoCount = 0.1;
 
-    readonly long[] unigram = new long[config.LmUnigramBuckets];
-    readonly long[] contextTotal = new long[config.LmUnigramBuckets];
-    readonly Dictionary<long, int> pairs = new();
-    long tokens;
+    readonly long[] _unigram = new long[config.LmUnigramBuckets];
+    readonly long[] _contextTotal = new long[config.LmUnigramBuckets];
+    readonly Dictionary<long, int> _pairs = new();
+    long _tokens;
 
     /// <summary>Adds one featurized document's language-model ids (unigram and context buckets).</summary>
     public void Add(ReadOnlySpan<int> words, ReadOnlySpan<int> contexts)
     {
         for (var i = 0; i < words.Length; i++)
         {
-            unigram[words[i]]++;
-            contextTotal[contexts[i]]++;
+            _unigram[words[i]]++;
+            _contextTotal[contexts[i]]++;
             var key = (long)contexts[i] * config.LmUnigramBuckets + words[i];
-            pairs[key] = pairs.GetValueOrDefault(key) + 1;
+            _pairs[key] = _pairs.GetValueOrDefault(key) + 1;
         }
-        tokens += words.Length;
+        _tokens += words.Length;
     }
 
     public LanguageModelTables Build()
@@ -38,18 +38,18 @@ internal sealed class HumanLanguageModel(FeatureConfig config)
         var u = config.LmUnigramBuckets;
         var pu = new double[u];
         var logPu = new double[u];
-        var denominator = tokens + UnigramPseudoCount * u;
+        var denominator = _tokens + UnigramPseudoCount * u;
         double a1 = 0, a2 = 0;
         for (var w = 0; w < u; w++)
         {
-            pu[w] = (unigram[w] + UnigramPseudoCount) / denominator;
+            pu[w] = (_unigram[w] + UnigramPseudoCount) / denominator;
             logPu[w] = Math.Log(pu[w]);
             a1 += pu[w] * logPu[w];
             a2 += pu[w] * logPu[w] * logPu[w];
         }
 
         var distinct = new int[u];
-        foreach (var key in pairs.Keys)
+        foreach (var key in _pairs.Keys)
         {
             distinct[(int)(key / u)]++;
         }
@@ -60,7 +60,7 @@ internal sealed class HumanLanguageModel(FeatureConfig config)
         for (var c = 0; c < u; c++)
         {
             // Witten-Bell: a context seen with many different followers keeps more mass for the unigram model.
-            var b = contextTotal[c] == 0 ? 1.0 : (double)distinct[c] / (contextTotal[c] + distinct[c]);
+            var b = _contextTotal[c] == 0 ? 1.0 : (double)distinct[c] / (_contextTotal[c] + distinct[c]);
             backoff[c] = (float)b;
             var logB = Math.Log(b);
             // Expectations over the scaled unigram distribution b*pu; seen followers are corrected below.
@@ -69,12 +69,12 @@ internal sealed class HumanLanguageModel(FeatureConfig config)
         }
 
         var bigram = new float[config.LmBigramBuckets];
-        foreach (var (key, count) in pairs)
+        foreach (var (key, count) in _pairs)
         {
             var c = (int)(key / u);
             var w = (int)(key % u);
             var b = (double)backoff[c];
-            var bigramMass = (1 - b) * count / contextTotal[c];
+            var bigramMass = (1 - b) * count / _contextTotal[c];
             bigram[DocumentFeaturizer.PairBucket(c, w, config.LmBigramBuckets)] += (float)bigramMass;
 
             var unigramOnly = b * pu[w];

@@ -10,38 +10,38 @@ internal sealed class NgramLogRatioCounts(int buckets)
     // Add-alpha smoothing: an n-gram seen once in one class must not get an extreme ratio.
     const double Alpha = 1.0;
 
-    readonly long[] machine = new long[buckets];
-    readonly long[] human = new long[buckets];
-    long machineTotal;
-    long humanTotal;
+    readonly long[] _machine = new long[buckets];
+    readonly long[] _human = new long[buckets];
+    long _machineTotal;
+    long _humanTotal;
 
     public void Add(ReadOnlySpan<int> ids, bool isMachine)
     {
-        var counts = isMachine ? machine : human;
+        var counts = isMachine ? _machine : _human;
         foreach (var id in ids)
         {
             counts[id]++;
         }
         if (isMachine)
         {
-            machineTotal += ids.Length;
+            _machineTotal += ids.Length;
         }
         else
         {
-            humanTotal += ids.Length;
+            _humanTotal += ids.Length;
         }
     }
 
     /// <summary>Counts of this set minus <paramref name="fold"/>: the model for cross-fitting that fold.</summary>
     public float[] BuildExcluding(NgramLogRatioCounts? fold)
     {
-        var table = new float[machine.Length];
-        var m = machineTotal - (fold?.machineTotal ?? 0) + Alpha * machine.Length;
-        var h = humanTotal - (fold?.humanTotal ?? 0) + Alpha * human.Length;
+        var table = new float[_machine.Length];
+        var m = _machineTotal - (fold?._machineTotal ?? 0) + Alpha * _machine.Length;
+        var h = _humanTotal - (fold?._humanTotal ?? 0) + Alpha * _human.Length;
         for (var i = 0; i < table.Length; i++)
         {
-            var cm = machine[i] - (fold?.machine[i] ?? 0) + Alpha;
-            var ch = human[i] - (fold?.human[i] ?? 0) + Alpha;
+            var cm = _machine[i] - (fold?._machine[i] ?? 0) + Alpha;
+            var ch = _human[i] - (fold?._human[i] ?? 0) + Alpha;
             table[i] = (float)(Math.Log(cm / m) - Math.Log(ch / h));
         }
         return table;

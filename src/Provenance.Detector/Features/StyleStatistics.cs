@@ -21,15 +21,15 @@ internal sealed class StyleStatistics
     const int RichnessWindow = 100;
     const int SetSize = 256;
 
-    readonly ulong[] setKeys = new ulong[SetSize];
-    readonly int[] setCounts = new int[SetSize];
-    readonly int[] setStamps = new int[SetSize];
-    int stamp;
+    readonly ulong[] _setKeys = new ulong[SetSize];
+    readonly int[] _setCounts = new int[SetSize];
+    readonly int[] _setStamps = new int[SetSize];
+    int _stamp;
 
     public void Compute(TokenBuffer tokens, Span<float> output)
     {
         output.Clear();
-        stamp++;
+        _stamp++;
         int words = 0, letters = 0, capitalized = 0, allCaps = 0, digits = 0, longWords = 0, clitics = 0;
         int commas = 0, periods = 0, questions = 0, colons = 0, quotes = 0, dashes = 0, otherPunct = 0;
         double lengthSum = 0, lengthSquares = 0;
@@ -141,7 +141,7 @@ internal sealed class StyleStatistics
         var hapax = 0;
         for (var i = 0; i < SetSize; i++)
         {
-            if (setStamps[i] == stamp && setCounts[i] == 1)
+            if (_setStamps[i] == _stamp && _setCounts[i] == 1)
             {
                 hapax++;
             }
@@ -179,16 +179,16 @@ internal sealed class StyleStatistics
         var slot = (int)(FeatureHash.Mix(hash) & (SetSize - 1));
         while (true)
         {
-            if (setStamps[slot] != stamp)
+            if (_setStamps[slot] != _stamp)
             {
-                setStamps[slot] = stamp;
-                setKeys[slot] = hash;
-                setCounts[slot] = 1;
+                _setStamps[slot] = _stamp;
+                _setKeys[slot] = hash;
+                _setCounts[slot] = 1;
                 return 1;
             }
-            if (setKeys[slot] == hash)
+            if (_setKeys[slot] == hash)
             {
-                return ++setCounts[slot];
+                return ++_setCounts[slot];
             }
             slot = (slot + 1) & (SetSize - 1);
         }

@@ -48,20 +48,20 @@ public sealed class OnnxGraphBuilder(string graphName)
 
     const long IrVersion = 8;
 
-    readonly GraphProto graph = new() { Name = graphName };
-    readonly HashSet<string> names = new(StringComparer.Ordinal);
-    int counter;
+    readonly GraphProto _graph = new() { Name = graphName };
+    readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    int _counter;
 
     public OnnxGraphBuilder Input(string name, TensorElementType type, params OnnxDim[] dims)
     {
         Claim(name);
-        graph.Input.Add(ValueInfo(name, type, dims));
+        _graph.Input.Add(ValueInfo(name, type, dims));
         return this;
     }
 
     public OnnxGraphBuilder Output(string name, TensorElementType type, params OnnxDim[] dims)
     {
-        graph.Output.Add(ValueInfo(name, type, dims));
+        _graph.Output.Add(ValueInfo(name, type, dims));
         return this;
     }
 
@@ -101,7 +101,7 @@ public sealed class OnnxGraphBuilder(string graphName)
         node.Input.AddRange(inputs);
         node.Output.Add(output);
         node.Attribute.AddRange(attributes.Select(a => a.Proto));
-        graph.Node.Add(node);
+        _graph.Node.Add(node);
         return output;
     }
 
@@ -112,7 +112,7 @@ public sealed class OnnxGraphBuilder(string graphName)
             IrVersion = IrVersion,
             ProducerName = "Provenance.Detector",
             ProducerVersion = typeof(OnnxGraphBuilder).Assembly.GetName().Version?.ToString() ?? "0",
-            Graph = graph,
+            Graph = _graph,
             DocString = docString ?? "",
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
@@ -133,7 +133,7 @@ public sealed class OnnxGraphBuilder(string graphName)
         Claim(name);
         var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(raw) };
         tensor.Dims.AddRange(dims);
-        graph.Initializer.Add(tensor);
+        _graph.Initializer.Add(tensor);
         return name;
     }
 
@@ -142,15 +142,15 @@ public sealed class OnnxGraphBuilder(string graphName)
         string name;
         do
         {
-            name = $"{prefix}_{counter++}";
+            name = $"{prefix}_{_counter++}";
         }
-        while (names.Contains(name));
+        while (_names.Contains(name));
         return name;
     }
 
     void Claim(string name)
     {
-        if (!names.Add(name))
+        if (!_names.Add(name))
         {
             throw new ArgumentException($"The graph already has a value named '{name}'.");
         }

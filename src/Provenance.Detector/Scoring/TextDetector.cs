@@ -22,22 +22,22 @@ public sealed class TextDetector : ITextDetector
 
     static readonly string[] OutputNames = [DetectorGraph.Probabilities];
 
-    readonly InferenceSession session;
-    readonly DetectorOptions options;
-    readonly ConcurrentBag<BatchBuffers> buffers = new();
-    readonly ConcurrentBag<DocumentFeaturizer> featurizers = new();
+    readonly InferenceSession _session;
+    readonly DetectorOptions _options;
+    readonly ConcurrentBag<BatchBuffers> _buffers = new();
+    readonly ConcurrentBag<DocumentFeaturizer> _featurizers = new();
 
     TextDetector(byte[] model, ModelManifest manifest, DetectorOptions options, ILogger logger)
     {
         options.Validate();
         manifest.Features.Validate();
-        this.options = options;
+        _options = options;
         Manifest = manifest;
-        (session, ExecutionProvider) = ExecutionProviders.CreateSession(model, options, logger, manifest.ModelId);
-        var missing = InputNames.Where(n => !session.InputMetadata.ContainsKey(n)).ToArray();
-        if (missing.Length > 0 || !session.OutputMetadata.ContainsKey(DetectorGraph.Probabilities))
+        (_session, ExecutionProvider) = ExecutionProviders.CreateSession(model, options, logger, manifest.ModelId);
+        var missing = InputNames.Where(n => !_session.InputMetadata.ContainsKey(n)).ToArray();
+        if (missing.Length > 0 || !_session.OutputMetadata.ContainsKey(DetectorGraph.Probabilities))
         {
-            session.Dispose();
+            _session.Dispose();
             throw new InvalidDataException(
                 $"Model {manifest.ModelId} is not a Provenance detector graph (missing {string.Join(", ", missing.Append(DetectorGraph.Probabilities))}). "
                 + "Third-party classifiers load with HuggingFaceDetector.");
@@ -111,10 +111,10 @@ public sealed class TextDetector : ITextDetector
         {
             lengths[i] = texts[i]?.Length ?? 0;
         }
-        var work = buffers.TryTake(out var b) ? b : new BatchBuffers(options.MaxBatch);
+        var work = _buffers.TryTake(out var b) ? b : new BatchBuffers(_options.MaxBatch);
         try
         {
-            foreach (var batch in LengthBatcher.Plan(lengths, options.MaxBatch))
+            foreach (var batch in LengthBatcher.Plan(lengths, _options.MaxBatch))
             {
                 ct.ThrowIfCancellationRequested();
                 RunBatch(texts, batch, work, result, ct);
@@ -122,20 +122,20 @@ public sealed class TextDetector : ITextDetector
         }
         finally
         {
-            buffers.Add(work);
+            _buffers.Add(work);
         }
         return result;
     }
 
     void RunBatch(IReadOnlyList<string> texts, int[] batch, BatchBuffers work, float[] result, CancellationToken ct)
     {
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveFeaturizerThreads, CancellationToken = ct };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.EffectiveFeaturizerThreads, CancellationToken = ct };
         Parallel.For(0, batch.Length, parallel, RentFeaturizer, (i, _, featurizer) =>
         {
             featurizer.Featurize(texts[batch[i]] ?? "");
             work.Documents[i].CopyFrom(featurizer);
             return featurizer;
-        }, featurizers.Add);
+        }, _featurizers.Add);
 
         var ngramWidth = 0;
         var tokenWidth = 0;
@@ -159,7 +159,7 @@ public sealed class TextDetector : ITextDetector
         }
     }
 
-    DocumentFeaturizer RentFeaturizer() => featurizers.TryTake(out var f) ? f : new DocumentFeaturizer(Manifest.Features);
+    DocumentFeaturizer RentFeaturizer() => _featurizers.TryTake(out var f) ? f : new DocumentFeaturizer(Manifest.Features);
 
     /// <summary>Runs the graph on a packed batch: probabilities [batch, 3].</summary>
     internal float[] Run(FeatureBatch batch)
@@ -174,11 +174,11 @@ public sealed class TextDetector : ITextDetector
         using var lmMask = OrtValue.CreateTensorValueFromMemory(memory, batch.LmMask.AsMemory(0, (int)(size * tokens)), [size, tokens]);
         using var style = OrtValue.CreateTensorValueFromMemory(memory, batch.Style.AsMemory(0, (int)size * StyleStatistics.Count), [size, StyleStatistics.Count]);
         using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, InputNames, [ngramIds, ngramWeights, lmWords, lmContexts, lmPairs, lmMask, style], OutputNames);
+        using var outputs = _session.Run(runOptions, InputNames, [ngramIds, ngramWeights, lmWords, lmContexts, lmPairs, lmMask, style], OutputNames);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
-    public void Dispose() => session.Dispose();
+    public void Dispose() => _session.Dispose();
 
     sealed class BatchBuffers(int maxBatch)
     {

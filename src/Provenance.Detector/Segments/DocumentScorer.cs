@@ -67,7 +67,7 @@ public sealed record DocumentVerdict(
 /// </remarks>
 public sealed class DocumentScorer(ITextDetector detector, SegmentOptions? options = null)
 {
-    readonly SegmentOptions segmentOptions = options ?? new SegmentOptions();
+    readonly SegmentOptions _segmentOptions = options ?? new SegmentOptions();
 
     public string ModelId => detector.ModelId;
 
@@ -96,7 +96,7 @@ public sealed class DocumentScorer(ITextDetector detector, SegmentOptions? optio
         {
             var text = document ?? "";
             texts.Add(text);
-            var split = DocumentSegmenter.Split(text, segmentOptions);
+            var split = DocumentSegmenter.Split(text, _segmentOptions);
             // One segment is the document again; nothing to compare it with.
             spans.Add(split.Count > 1 ? split : []);
             foreach (var span in spans[^1])

@@ -17,41 +17,41 @@ public sealed class HuggingFaceDetector : ITextDetector
     const string TokenTypeIds = "token_type_ids";
     const string Logits = "logits";
 
-    readonly InferenceSession session;
-    readonly ModelTokenizer tokenizer;
-    readonly HuggingFaceModelConfig config;
-    readonly DetectorOptions options;
-    readonly int human;
-    readonly int? mixed;
-    readonly bool needsTokenTypes;
+    readonly InferenceSession _session;
+    readonly ModelTokenizer _tokenizer;
+    readonly HuggingFaceModelConfig _config;
+    readonly DetectorOptions _options;
+    readonly int _human;
+    readonly int? _mixed;
+    readonly bool _needsTokenTypes;
 
     HuggingFaceDetector(HuggingFaceModelConfig config, string directory, DetectorOptions options, ILogger logger)
     {
         options.Validate();
-        this.config = config;
-        this.options = options;
-        human = IndexOf(config.HumanLabel, nameof(config.HumanLabel));
-        mixed = config.MixedLabel is { } m ? IndexOf(m, nameof(config.MixedLabel)) : null;
-        tokenizer = ModelTokenizer.Create(config.Tokenizer, directory);
+        _config = config;
+        _options = options;
+        _human = IndexOf(config.HumanLabel, nameof(config.HumanLabel));
+        _mixed = config.MixedLabel is { } m ? IndexOf(m, nameof(config.MixedLabel)) : null;
+        _tokenizer = ModelTokenizer.Create(config.Tokenizer, directory);
         var modelPath = Path.Combine(directory, config.Model);
         if (!File.Exists(modelPath))
         {
             throw new FileNotFoundException($"{HuggingFaceModelConfig.FileName} names model {config.Model}, which is not in {directory}.", modelPath);
         }
-        (session, ExecutionProvider) = ExecutionProviders.CreateSession(File.ReadAllBytes(modelPath), options, logger, ModelId);
-        if (!session.InputMetadata.ContainsKey(InputIds) || !session.InputMetadata.ContainsKey(AttentionMask) || !session.OutputMetadata.ContainsKey(Logits))
+        (_session, ExecutionProvider) = ExecutionProviders.CreateSession(File.ReadAllBytes(modelPath), options, logger, ModelId);
+        if (!_session.InputMetadata.ContainsKey(InputIds) || !_session.InputMetadata.ContainsKey(AttentionMask) || !_session.OutputMetadata.ContainsKey(Logits))
         {
-            var inputs = string.Join(", ", session.InputMetadata.Keys);
-            var outputs = string.Join(", ", session.OutputMetadata.Keys);
-            session.Dispose();
+            var inputs = string.Join(", ", _session.InputMetadata.Keys);
+            var outputs = string.Join(", ", _session.OutputMetadata.Keys);
+            _session.Dispose();
             throw new InvalidDataException($"{modelPath} must take {InputIds} and {AttentionMask} and produce {Logits}; it takes [{inputs}] and produces [{outputs}].");
         }
-        needsTokenTypes = session.InputMetadata.ContainsKey(TokenTypeIds);
+        _needsTokenTypes = _session.InputMetadata.ContainsKey(TokenTypeIds);
     }
 
-    public string ModelId => $"{config.Name}@{config.Version}";
+    public string ModelId => $"{_config.Name}@{_config.Version}";
 
-    public DetectorThresholds Thresholds => config.Thresholds;
+    public DetectorThresholds Thresholds => _config.Thresholds;
 
     public string ExecutionProvider { get; }
 
@@ -71,19 +71,19 @@ public sealed class HuggingFaceDetector : ITextDetector
     public IReadOnlyList<TextScore> Score(IReadOnlyList<string> texts, CancellationToken ct = default)
     {
         var encoded = new IReadOnlyList<int>[texts.Count];
-        Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveFeaturizerThreads, CancellationToken = ct },
-            i => encoded[i] = tokenizer.Encode(texts[i] ?? "", config.MaxLength));
+        Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.EffectiveFeaturizerThreads, CancellationToken = ct },
+            i => encoded[i] = _tokenizer.Encode(texts[i] ?? "", _config.MaxLength));
 
         var scores = new TextScore[texts.Count];
-        foreach (var batch in LengthBatcher.Plan(encoded.Select(e => e.Count).ToArray(), options.MaxBatch))
+        foreach (var batch in LengthBatcher.Plan(encoded.Select(e => e.Count).ToArray(), _options.MaxBatch))
         {
             ct.ThrowIfCancellationRequested();
             var logits = Run(batch, encoded, out var classes);
             for (var i = 0; i < batch.Length; i++)
             {
                 var probabilities = Softmax(logits.AsSpan(i * classes, classes));
-                var pMixed = mixed is { } m ? probabilities[m] : 0f;
-                scores[batch[i]] = TextScore.FromProbabilities(probabilities[human], pMixed, Thresholds);
+                var pMixed = _mixed is { } m ? probabilities[m] : 0f;
+                scores[batch[i]] = TextScore.FromProbabilities(probabilities[_human], pMixed, Thresholds);
             }
         }
         return scores;
@@ -94,7 +94,7 @@ public sealed class HuggingFaceDetector : ITextDetector
         var width = Math.Max(1, batch.Max(i => encoded[i].Count));
         var ids = new long[batch.Length * width];
         var mask = new long[batch.Length * width];
-        Array.Fill(ids, tokenizer.PadId);
+        Array.Fill(ids, _tokenizer.PadId);
         for (var row = 0; row < batch.Length; row++)
         {
             var tokens = encoded[batch[row]];
@@ -108,7 +108,7 @@ public sealed class HuggingFaceDetector : ITextDetector
         var names = new List<string> { InputIds, AttentionMask };
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
-        using var typesValue = needsTokenTypes ? OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape) : null;
+        using var typesValue = _needsTokenTypes ? OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape) : null;
         var values = new List<OrtValue> { idsValue, maskValue };
         if (typesValue is not null)
         {
@@ -116,13 +116,13 @@ public sealed class HuggingFaceDetector : ITextDetector
             values.Add(typesValue);
         }
         using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, names, values, [Logits]);
+        using var outputs = _session.Run(runOptions, names, values, [Logits]);
         var output = outputs[0];
         var dims = output.GetTensorTypeAndShape().Shape;
         classes = (int)dims[^1];
-        if (classes != config.Labels.Count)
+        if (classes != _config.Labels.Count)
         {
-            throw new InvalidDataException($"{ModelId} produces {classes} logits but its config names {config.Labels.Count} labels.");
+            throw new InvalidDataException($"{ModelId} produces {classes} logits but its config names {_config.Labels.Count} labels.");
         }
         return output.GetTensorDataAsSpan<float>().ToArray();
     }
@@ -136,15 +136,15 @@ public sealed class HuggingFaceDetector : ITextDetector
 
     int IndexOf(string label, string setting)
     {
-        for (var i = 0; i < config.Labels.Count; i++)
+        for (var i = 0; i < _config.Labels.Count; i++)
         {
-            if (string.Equals(config.Labels[i], label, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(_config.Labels[i], label, StringComparison.OrdinalIgnoreCase))
             {
                 return i;
             }
         }
-        throw new InvalidDataException($"{setting} '{label}' is not one of the model's labels ({string.Join(", ", config.Labels)}).");
+        throw new InvalidDataException($"{setting} '{label}' is not one of the model's labels ({string.Join(", ", _config.Labels)}).");
     }
 
-    public void Dispose() => session.Dispose();
+    public void Dispose() => _session.Dispose();
 }

@@ -13,15 +13,15 @@ namespace Provenance.Detector.ThirdParty;
 /// </summary>
 internal sealed partial class HuggingFacePreTokenizer : PreTokenizer
 {
-    readonly IReadOnlyList<Step> steps;
-    readonly Regex? special;
+    readonly IReadOnlyList<Step> _steps;
+    readonly Regex? _special;
 
     HuggingFacePreTokenizer(IReadOnlyList<Step> steps, IEnumerable<string> specialTokens)
     {
-        this.steps = steps;
+        _steps = steps;
         // Longest first, so a special token that contains another is matched whole.
         var alternatives = specialTokens.Where(t => t.Length > 0).OrderByDescending(t => t.Length).Select(Regex.Escape).ToArray();
-        special = alternatives.Length == 0 ? null : new Regex(string.Join('|', alternatives), RegexOptions.CultureInvariant);
+        _special = alternatives.Length == 0 ? null : new Regex(string.Join('|', alternatives), RegexOptions.CultureInvariant);
     }
 
     /// <summary>GPT-2's pattern, which the ByteLevel pre-tokenizer applies when its use_regex is true.</summary>
@@ -139,9 +139,9 @@ internal sealed partial class HuggingFacePreTokenizer : PreTokenizer
     {
         var pieces = new List<(int Offset, int Length)>();
         var start = 0;
-        if (special is not null)
+        if (_special is not null)
         {
-            foreach (Match match in special.Matches(text))
+            foreach (Match match in _special.Matches(text))
             {
                 SplitPlain(text, start, match.Index - start, pieces);
                 pieces.Add((match.Index, match.Length));
@@ -159,7 +159,7 @@ internal sealed partial class HuggingFacePreTokenizer : PreTokenizer
             return;
         }
         List<(int Offset, int Length)> current = [(offset, length)];
-        foreach (var step in steps)
+        foreach (var step in _steps)
         {
             var next = new List<(int Offset, int Length)>(current.Count * 2);
             foreach (var (pieceOffset, pieceLength) in current)

@@ -6,9 +6,9 @@ namespace Provenance.Detector.ThirdParty;
 /// <summary>Turns text into model token ids with the tokenizer a third-party model was trained with.</summary>
 internal sealed partial class ModelTokenizer
 {
-    readonly Func<string, int, IReadOnlyList<int>> encode;
-    readonly int? bos;
-    readonly int? eos;
+    readonly Func<string, int, IReadOnlyList<int>> _encode;
+    readonly int? _bos;
+    readonly int? _eos;
 
     internal ModelTokenizer(Tokenizer tokenizer, int? bos, int? eos, int padId, IReadOnlyDictionary<string, int>? vocabulary = null)
         : this((text, max) => tokenizer.EncodeToIds(text, max, out _, out _), bos, eos, padId, vocabulary)
@@ -17,9 +17,9 @@ internal sealed partial class ModelTokenizer
 
     ModelTokenizer(Func<string, int, IReadOnlyList<int>> encode, int? bos, int? eos, int padId, IReadOnlyDictionary<string, int>? vocabulary = null)
     {
-        this.encode = encode;
-        this.bos = bos;
-        this.eos = eos;
+        _encode = encode;
+        _bos = bos;
+        _eos = eos;
         PadId = padId;
         Vocabulary = vocabulary;
     }
@@ -27,10 +27,10 @@ internal sealed partial class ModelTokenizer
     public int PadId { get; }
 
     /// <summary>Token put before every text, if the model expects one.</summary>
-    public int? BosId => bos;
+    public int? BosId => _bos;
 
     /// <summary>Token put after every text, if the model expects one.</summary>
-    public int? EosId => eos;
+    public int? EosId => _eos;
 
     /// <summary>Every token and its id, special tokens included, where the tokenizer exposes them (for comparing two models' vocabularies).</summary>
     public IReadOnlyDictionary<string, int>? Vocabulary { get; }
@@ -38,19 +38,19 @@ internal sealed partial class ModelTokenizer
     /// <summary>Ids for <paramref name="text"/>, special tokens included, at most <paramref name="maxLength"/> of them.</summary>
     public IReadOnlyList<int> Encode(string text, int maxLength)
     {
-        var reserved = (bos is null ? 0 : 1) + (eos is null ? 0 : 1);
-        var body = encode(text, Math.Max(1, maxLength - reserved));
+        var reserved = (_bos is null ? 0 : 1) + (_eos is null ? 0 : 1);
+        var body = _encode(text, Math.Max(1, maxLength - reserved));
         if (reserved == 0)
         {
             return body;
         }
         var ids = new List<int>(body.Count + reserved);
-        if (bos is { } b)
+        if (_bos is { } b)
         {
             ids.Add(b);
         }
         ids.AddRange(body);
-        if (eos is { } e)
+        if (_eos is { } e)
         {
             ids.Add(e);
         }

@@ -10,38 +10,38 @@ namespace Provenance.Detector.Training;
 /// </summary>
 internal sealed class NetworkOptimiser
 {
-    readonly DetectorNetwork net;
-    readonly TrainingOptions options;
-    readonly DeterministicRandom random;
-    readonly Adam w1, b1, w2, b2;
-    readonly float[] rowSquares;
+    readonly DetectorNetwork _net;
+    readonly TrainingOptions _options;
+    readonly DeterministicRandom _random;
+    readonly Adam _w1, _b1, _w2, _b2;
+    readonly float[] _rowSquares;
 
     public NetworkOptimiser(DetectorNetwork network, TrainingOptions options, DeterministicRandom random)
     {
-        net = network;
-        this.options = options;
-        this.random = random;
-        var limit = net.Dim > 0 ? 1f / net.Dim : 0f;
-        for (var i = 0; i < net.Embedding.Length; i++)
+        _net = network;
+        _options = options;
+        _random = random;
+        var limit = _net.Dim > 0 ? 1f / _net.Dim : 0f;
+        for (var i = 0; i < _net.Embedding.Length; i++)
         {
-            net.Embedding[i] = random.Uniform(limit);
+            _net.Embedding[i] = random.Uniform(limit);
         }
         // He initialisation for the ReLU layer, Glorot for the softmax layer; embeddings as fastText (uniform 1/dim).
-        var heLimit = MathF.Sqrt(6f / net.InputCount);
-        for (var i = 0; i < net.W1.Length; i++)
+        var heLimit = MathF.Sqrt(6f / _net.InputCount);
+        for (var i = 0; i < _net.W1.Length; i++)
         {
-            net.W1[i] = random.Uniform(heLimit);
+            _net.W1[i] = random.Uniform(heLimit);
         }
-        var outLimit = MathF.Sqrt(6f / (net.Hidden + DetectorNetwork.Classes));
-        for (var i = 0; i < net.W2.Length; i++)
+        var outLimit = MathF.Sqrt(6f / (_net.Hidden + DetectorNetwork.Classes));
+        for (var i = 0; i < _net.W2.Length; i++)
         {
-            net.W2[i] = random.Uniform(outLimit);
+            _net.W2[i] = random.Uniform(outLimit);
         }
-        rowSquares = new float[net.Config.NgramBuckets];
-        w1 = new Adam(net.W1.Length);
-        b1 = new Adam(net.B1.Length);
-        w2 = new Adam(net.W2.Length);
-        b2 = new Adam(net.B2.Length);
+        _rowSquares = new float[_net.Config.NgramBuckets];
+        _w1 = new Adam(_net.W1.Length);
+        _b1 = new Adam(_net.B1.Length);
+        _w2 = new Adam(_net.W2.Length);
+        _b2 = new Adam(_net.B2.Length);
     }
 
     /// <summary>Trains until the validation AUROC stops improving; leaves the best epoch's weights in the network.</summary>
@@ -49,26 +49,26 @@ internal sealed class NetworkOptimiser
         IProgress<TrainingProgress>? progress, CancellationToken ct)
     {
         var order = Enumerable.Range(0, train.Length).ToArray();
-        var totalSteps = (double)options.MaxEpochs * train.Length;
+        var totalSteps = (double)_options.MaxEpochs * train.Length;
         var step = 0L;
-        var bag = new float[net.Dim];
-        var input = new float[net.InputCount];
-        var hidden = new float[net.Hidden];
+        var bag = new float[_net.Dim];
+        var input = new float[_net.InputCount];
+        var hidden = new float[_net.Hidden];
         var probabilities = new float[DetectorNetwork.Classes];
         var gradLogits = new float[DetectorNetwork.Classes];
-        var gradHidden = new float[net.Hidden];
-        var gradBag = new float[net.Dim];
-        var gradW1 = new float[net.W1.Length];
-        var gradW2 = new float[net.W2.Length];
+        var gradHidden = new float[_net.Hidden];
+        var gradBag = new float[_net.Dim];
+        var gradW1 = new float[_net.W1.Length];
+        var gradW2 = new float[_net.W2.Length];
         var keptBuffer = new int[Math.Max(1, train.Max(e => e.Ngrams.Length))];
 
         var best = (Auroc: double.NegativeInfinity, Epoch: 0, Snapshot: Snapshot());
         float[][]? average = null;
         var epoch = 0;
-        while (epoch < options.MaxEpochs)
+        while (epoch < _options.MaxEpochs)
         {
             epoch++;
-            random.Shuffle(order);
+            _random.Shuffle(order);
             double loss = 0;
             foreach (var index in order)
             {
@@ -77,8 +77,8 @@ internal sealed class NetworkOptimiser
                 var decay = (float)Math.Max(0.0, 1.0 - step / totalSteps);
                 step++;
                 var kept = Keep(example.Ngrams, keptBuffer);
-                net.Pool(kept, bag);
-                net.Forward(bag, example.Dense, input, hidden, probabilities);
+                _net.Pool(kept, bag);
+                _net.Forward(bag, example.Dense, input, hidden, probabilities);
                 loss -= Math.Log(Math.Max(probabilities[example.Label], 1e-12f));
 
                 for (var k = 0; k < DetectorNetwork.Classes; k++)
@@ -86,14 +86,14 @@ internal sealed class NetworkOptimiser
                     gradLogits[k] = example.Weight * (probabilities[k] - (k == example.Label ? 1f : 0f));
                 }
                 Backward(input, hidden, gradLogits, gradHidden, gradBag, gradW1, gradW2);
-                var denseRate = options.DenseLearningRate * decay;
-                w1.Step(net.W1, gradW1, denseRate);
-                b1.Step(net.B1, gradHidden, denseRate);
-                w2.Step(net.W2, gradW2, denseRate);
-                b2.Step(net.B2, gradLogits, denseRate);
+                var denseRate = _options.DenseLearningRate * decay;
+                _w1.Step(_net.W1, gradW1, denseRate);
+                _b1.Step(_net.B1, gradHidden, denseRate);
+                _w2.Step(_net.W2, gradW2, denseRate);
+                _b2.Step(_net.B2, gradLogits, denseRate);
 
-                var embeddingRate = options.EmbeddingLearningRate * decay;
-                var dim = net.Dim;
+                var embeddingRate = _options.EmbeddingLearningRate * decay;
+                var dim = _net.Dim;
                 float square = 0;
                 for (var d = 0; d < dim; d++)
                 {
@@ -103,9 +103,9 @@ internal sealed class NetworkOptimiser
                 foreach (var id in kept)
                 {
                     // Row-wise Adagrad: rare n-grams keep large steps, frequent ones settle; one scalar per row.
-                    var accumulated = rowSquares[id] += square;
+                    var accumulated = _rowSquares[id] += square;
                     var rate = embeddingRate / MathF.Sqrt(accumulated + 1e-8f);
-                    var row = net.Embedding.AsSpan(id * dim, dim);
+                    var row = _net.Embedding.AsSpan(id * dim, dim);
                     for (var d = 0; d < dim; d++)
                     {
                         row[d] -= rate * gradBag[d];
@@ -114,12 +114,12 @@ internal sealed class NetworkOptimiser
             }
 
             float[][]? current = null;
-            if (options.AverageFromEpoch > 0 && epoch >= options.AverageFromEpoch)
+            if (_options.AverageFromEpoch > 0 && epoch >= _options.AverageFromEpoch)
             {
                 // Stochastic weight averaging: the mean of the weights along the trajectory generalises better
                 // than its noisy end point. Validation (and the saved model) use the average.
                 current = Snapshot();
-                average = average is null ? Snapshot() : Blend(average, current, 1f / (epoch - options.AverageFromEpoch + 1));
+                average = average is null ? Snapshot() : Blend(average, current, 1f / (epoch - _options.AverageFromEpoch + 1));
                 Restore(average);
             }
             var (validationLoss, auroc) = Validate(validation);
@@ -135,7 +135,7 @@ internal sealed class NetworkOptimiser
             {
                 Restore(current);
             }
-            if (epoch - best.Epoch >= options.Patience)
+            if (epoch - best.Epoch >= _options.Patience)
             {
                 break;
             }
@@ -146,18 +146,18 @@ internal sealed class NetworkOptimiser
 
     ReadOnlySpan<int> Keep(int[] ngrams, int[] buffer)
     {
-        if (net.Dim == 0)
+        if (_net.Dim == 0)
         {
             return [];
         }
-        if (options.NgramDropout <= 0)
+        if (_options.NgramDropout <= 0)
         {
             return ngrams;
         }
         var count = 0;
         foreach (var id in ngrams)
         {
-            if (random.NextDouble() >= options.NgramDropout)
+            if (_random.NextDouble() >= _options.NgramDropout)
             {
                 buffer[count++] = id;
             }
@@ -167,12 +167,12 @@ internal sealed class NetworkOptimiser
 
     public float[] Predict(TrainingExample example)
     {
-        var bag = new float[net.Dim];
-        var input = new float[net.InputCount];
-        var hidden = new float[net.Hidden];
+        var bag = new float[_net.Dim];
+        var input = new float[_net.InputCount];
+        var hidden = new float[_net.Hidden];
         var probabilities = new float[DetectorNetwork.Classes];
-        net.Pool(example.Ngrams, bag);
-        net.Forward(bag, example.Dense, input, hidden, probabilities);
+        _net.Pool(example.Ngrams, bag);
+        _net.Forward(bag, example.Dense, input, hidden, probabilities);
         return probabilities;
     }
 
@@ -192,35 +192,35 @@ internal sealed class NetworkOptimiser
     void Backward(float[] input, float[] hidden, float[] gradLogits, float[] gradHidden, float[] gradBag, float[] gradW1, float[] gradW2)
     {
         var classes = DetectorNetwork.Classes;
-        for (var j = 0; j < net.Hidden; j++)
+        for (var j = 0; j < _net.Hidden; j++)
         {
             float g = 0;
             for (var k = 0; k < classes; k++)
             {
                 gradW2[j * classes + k] = hidden[j] * gradLogits[k];
-                g += net.W2[j * classes + k] * gradLogits[k];
+                g += _net.W2[j * classes + k] * gradLogits[k];
             }
             gradHidden[j] = hidden[j] > 0 ? g : 0;
         }
-        for (var i = 0; i < net.InputCount; i++)
+        for (var i = 0; i < _net.InputCount; i++)
         {
             var x = input[i];
-            var row = net.W1.AsSpan(i * net.Hidden, net.Hidden);
-            var gradRow = gradW1.AsSpan(i * net.Hidden, net.Hidden);
+            var row = _net.W1.AsSpan(i * _net.Hidden, _net.Hidden);
+            var gradRow = gradW1.AsSpan(i * _net.Hidden, _net.Hidden);
             float back = 0;
-            for (var j = 0; j < net.Hidden; j++)
+            for (var j = 0; j < _net.Hidden; j++)
             {
                 gradRow[j] = x * gradHidden[j];
                 back += row[j] * gradHidden[j];
             }
-            if (i < net.Dim)
+            if (i < _net.Dim)
             {
                 gradBag[i] = back;
             }
         }
     }
 
-    float[][] Snapshot() => [(float[])net.Embedding.Clone(), (float[])net.W1.Clone(), (float[])net.B1.Clone(), (float[])net.W2.Clone(), (float[])net.B2.Clone()];
+    float[][] Snapshot() => [(float[])_net.Embedding.Clone(), (float[])_net.W1.Clone(), (float[])_net.B1.Clone(), (float[])_net.W2.Clone(), (float[])_net.B2.Clone()];
 
     static float[][] Blend(float[][] average, float[][] current, float share)
     {
@@ -238,30 +238,30 @@ internal sealed class NetworkOptimiser
 
     void Restore(float[][] snapshot)
     {
-        snapshot[0].CopyTo(net.Embedding, 0);
-        snapshot[1].CopyTo(net.W1, 0);
-        snapshot[2].CopyTo(net.B1, 0);
-        snapshot[3].CopyTo(net.W2, 0);
-        snapshot[4].CopyTo(net.B2, 0);
+        snapshot[0].CopyTo(_net.Embedding, 0);
+        snapshot[1].CopyTo(_net.W1, 0);
+        snapshot[2].CopyTo(_net.B1, 0);
+        snapshot[3].CopyTo(_net.W2, 0);
+        snapshot[4].CopyTo(_net.B2, 0);
     }
 
     sealed class Adam(int size)
     {
         const float Beta1 = 0.9f, Beta2 = 0.999f, Epsilon = 1e-8f;
-        readonly float[] m = new float[size];
-        readonly float[] v = new float[size];
-        float beta1Power = 1, beta2Power = 1;
+        readonly float[] _m = new float[size];
+        readonly float[] _v = new float[size];
+        float _beta1Power = 1, _beta2Power = 1;
 
         public void Step(float[] parameters, float[] gradient, float rate)
         {
-            beta1Power *= Beta1;
-            beta2Power *= Beta2;
-            var corrected = rate * MathF.Sqrt(1 - beta2Power) / (1 - beta1Power);
+            _beta1Power *= Beta1;
+            _beta2Power *= Beta2;
+            var corrected = rate * MathF.Sqrt(1 - _beta2Power) / (1 - _beta1Power);
             for (var i = 0; i < parameters.Length; i++)
             {
-                m[i] = Beta1 * m[i] + (1 - Beta1) * gradient[i];
-                v[i] = Beta2 * v[i] + (1 - Beta2) * gradient[i] * gradient[i];
-                parameters[i] -= corrected * m[i] / (MathF.Sqrt(v[i]) + Epsilon);
+                _m[i] = Beta1 * _m[i] + (1 - Beta1) * gradient[i];
+                _v[i] = Beta2 * _v[i] + (1 - Beta2) * gradient[i] * gradient[i];
+                parameters[i] -= corrected * _m[i] / (MathF.Sqrt(_v[i]) + Epsilon);
             }
         }
     }

@@ -26,19 +26,19 @@ public sealed class CausalLanguageModel : IDisposable
     /// <summary>optimum names the graph model.onnx; releases before 1.14 named the graph without past decoder_model.onnx.</summary>
     static readonly string[] ModelFiles = ["model.onnx", "decoder_model.onnx"];
 
-    readonly InferenceSession session;
-    readonly bool takesMask;
-    readonly TensorElementType logitsType;
+    readonly InferenceSession _session;
+    readonly bool _takesMask;
+    readonly TensorElementType _logitsType;
 
     CausalLanguageModel(string directory, string modelPath, string name, DetectorOptions options, ILogger logger)
     {
         Directory = directory;
         Name = name;
         Tokenizer = HuggingFaceTokenizerFolder.Load(directory);
-        (session, ExecutionProvider) = ExecutionProviders.CreateSession(modelPath, options, logger, name);
+        (_session, ExecutionProvider) = ExecutionProviders.CreateSession(modelPath, options, logger, name);
         try
         {
-            (takesMask, TakesPositionIds, logitsType, VocabularySize) = Inspect(session, modelPath, directory);
+            (_takesMask, TakesPositionIds, _logitsType, VocabularySize) = Inspect(_session, modelPath, directory);
             var largest = Tokenizer.Vocabulary is { Count: > 0 } vocabulary ? vocabulary.Values.Max() : -1;
             if (largest >= VocabularySize)
             {
@@ -48,7 +48,7 @@ public sealed class CausalLanguageModel : IDisposable
         }
         catch
         {
-            session.Dispose();
+            _session.Dispose();
             throw;
         }
     }
@@ -185,7 +185,7 @@ public sealed class CausalLanguageModel : IDisposable
         var values = new List<OrtValue>(3) { OrtValue.CreateTensorValueFromMemory(ids, shape) };
         try
         {
-            if (takesMask)
+            if (_takesMask)
             {
                 names.Add(AttentionMask);
                 values.Add(OrtValue.CreateTensorValueFromMemory(mask, shape));
@@ -196,14 +196,14 @@ public sealed class CausalLanguageModel : IDisposable
                 values.Add(OrtValue.CreateTensorValueFromMemory(positions, shape));
             }
             using var runOptions = new RunOptions();
-            var outputs = session.Run(runOptions, names, values, [Logits]);
+            var outputs = _session.Run(runOptions, names, values, [Logits]);
             var dims = outputs[0].GetTensorTypeAndShape().Shape;
             if (dims.Length != 3 || dims[0] != rows.Count || dims[1] != width || dims[2] != VocabularySize)
             {
                 outputs.Dispose();
                 throw new InvalidDataException($"{Name} gave logits [{string.Join(", ", dims)}] for a [{rows.Count}, {width}] batch; expected [{rows.Count}, {width}, {VocabularySize}].");
             }
-            return new BatchLogits(outputs, logitsType, width, VocabularySize);
+            return new BatchLogits(outputs, _logitsType, width, VocabularySize);
         }
         finally
         {
@@ -214,7 +214,7 @@ public sealed class CausalLanguageModel : IDisposable
         }
     }
 
-    public void Dispose() => session.Dispose();
+    public void Dispose() => _session.Dispose();
 }
 
 /// <summary>

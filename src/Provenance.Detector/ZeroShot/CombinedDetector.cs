@@ -16,9 +16,9 @@ namespace Provenance.Detector.ZeroShot;
 /// </remarks>
 public sealed class CombinedDetector : ITextDetector
 {
-    readonly ITextDetector classifier;
-    readonly ZeroShotScorer scorer;
-    readonly CombinationRule rule;
+    readonly ITextDetector _classifier;
+    readonly ZeroShotScorer _scorer;
+    readonly CombinationRule _rule;
 
     /// <summary>
     /// Takes ownership of <paramref name="classifier"/> and <paramref name="scorer"/>: disposing this disposes them.
@@ -35,27 +35,27 @@ public sealed class CombinedDetector : ITextDetector
         {
             throw new InvalidDataException($"The combination rule was fitted for zero-shot scores from {scoredWith}, not {scorer.Id}; fit one for this scorer.");
         }
-        this.classifier = classifier;
-        this.scorer = scorer;
-        this.rule = rule;
+        _classifier = classifier;
+        _scorer = scorer;
+        _rule = rule;
         Thresholds = thresholds ?? rule.Thresholds ?? classifier.Thresholds;
     }
 
-    public string ModelId => $"{classifier.ModelId}+{scorer.Id}";
+    public string ModelId => $"{_classifier.ModelId}+{_scorer.Id}";
 
     public DetectorThresholds Thresholds { get; }
 
     /// <summary>One provider when both parts use it, else "classifier+language model" (e.g. "cpu+cuda").</summary>
-    public string ExecutionProvider => classifier.ExecutionProvider == scorer.ExecutionProvider
-        ? scorer.ExecutionProvider
-        : $"{classifier.ExecutionProvider}+{scorer.ExecutionProvider}";
+    public string ExecutionProvider => _classifier.ExecutionProvider == _scorer.ExecutionProvider
+        ? _scorer.ExecutionProvider
+        : $"{_classifier.ExecutionProvider}+{_scorer.ExecutionProvider}";
 
-    public CombinationRule Rule => rule;
+    public CombinationRule Rule => _rule;
 
     public IReadOnlyList<TextScore> Score(IReadOnlyList<string> texts, CancellationToken ct = default)
     {
-        var classified = classifier.Score(texts, ct);
-        var zeroShot = scorer.Score(texts, ct);
+        var classified = _classifier.Score(texts, ct);
+        var zeroShot = _scorer.Score(texts, ct);
         var scores = new TextScore[texts.Count];
         for (var i = 0; i < scores.Length; i++)
         {
@@ -70,13 +70,13 @@ public sealed class CombinedDetector : ITextDetector
     /// </summary>
     public TextScore Combine(TextScore classified, ZeroShotScore zeroShot)
     {
-        var (pHuman, pMixed) = rule.Combine(classified.PHuman, classified.PMixed, zeroShot);
+        var (pHuman, pMixed) = _rule.Combine(classified.PHuman, classified.PMixed, zeroShot);
         return TextScore.FromProbabilities(pHuman, pMixed, Thresholds);
     }
 
     public void Dispose()
     {
-        scorer.Dispose();
-        classifier.Dispose();
+        _scorer.Dispose();
+        _classifier.Dispose();
     }
 }

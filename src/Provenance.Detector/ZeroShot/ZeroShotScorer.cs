@@ -31,18 +31,18 @@ public readonly record struct ZeroShotScore(double Criterion, int Tokens, double
 /// </summary>
 public sealed class ZeroShotScorer : IDisposable
 {
-    readonly CausalLanguageModel model;
-    readonly CausalLanguageModel? performer;
-    readonly ZeroShotOptions options;
-    readonly DetectorOptions detectorOptions;
-    int runs;
+    readonly CausalLanguageModel _model;
+    readonly CausalLanguageModel? _performer;
+    readonly ZeroShotOptions _options;
+    readonly DetectorOptions _detectorOptions;
+    int _runs;
 
     ZeroShotScorer(CausalLanguageModel model, CausalLanguageModel? performer, ZeroShotOptions options, DetectorOptions detectorOptions)
     {
-        this.model = model;
-        this.performer = performer;
-        this.options = options;
-        this.detectorOptions = detectorOptions;
+        _model = model;
+        _performer = performer;
+        _options = options;
+        _detectorOptions = detectorOptions;
         if (performer is not null)
         {
             RequireSameVocabulary(model, performer);
@@ -54,7 +54,7 @@ public sealed class ZeroShotScorer : IDisposable
         }
     }
 
-    public ZeroShotMethod Method => performer is null ? ZeroShotMethod.FastDetectGpt : ZeroShotMethod.Binoculars;
+    public ZeroShotMethod Method => _performer is null ? ZeroShotMethod.FastDetectGpt : ZeroShotMethod.Binoculars;
 
     /// <summary>"fast-detect-gpt" or "binoculars", as written in scores and model ids.</summary>
     public string MethodName => MethodNames(Method);
@@ -63,16 +63,16 @@ public sealed class ZeroShotScorer : IDisposable
     /// "method:model", e.g. "fast-detect-gpt:qwen2.5-0.5b", or "binoculars:observer,performer", e.g.
     /// "binoculars:falcon-7b,falcon-7b-instruct". Appended to the classifier's id by <see cref="CombinedDetector"/>.
     /// </summary>
-    public string Id => performer is null ? $"{MethodName}:{model.Name}" : $"{MethodName}:{model.Name},{performer.Name}";
+    public string Id => _performer is null ? $"{MethodName}:{_model.Name}" : $"{MethodName}:{_model.Name},{_performer.Name}";
 
     /// <summary>The execution provider actually in use (after any fallback).</summary>
-    public string ExecutionProvider => model.ExecutionProvider;
+    public string ExecutionProvider => _model.ExecutionProvider;
 
     /// <summary>The scoring model (Binoculars: the observer, whose tokenizer both models read).</summary>
-    internal CausalLanguageModel Model => model;
+    internal CausalLanguageModel Model => _model;
 
     /// <summary>Session runs so far (a Binoculars batch counts once); lets tests see how texts were batched.</summary>
-    internal int Runs => Volatile.Read(ref runs);
+    internal int Runs => Volatile.Read(ref _runs);
 
     public static string MethodNames(ZeroShotMethod method) => method == ZeroShotMethod.FastDetectGpt ? "fast-detect-gpt" : "binoculars";
 
@@ -135,9 +135,9 @@ public sealed class ZeroShotScorer : IDisposable
     /// <summary>Scores texts; one result per text, in order.</summary>
     public IReadOnlyList<ZeroShotScore> Score(IReadOnlyList<string> texts, CancellationToken ct = default)
     {
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = detectorOptions.EffectiveFeaturizerThreads, CancellationToken = ct };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _detectorOptions.EffectiveFeaturizerThreads, CancellationToken = ct };
         var encoded = new IReadOnlyList<int>[texts.Count];
-        Parallel.For(0, texts.Count, parallel, i => encoded[i] = model.Tokenizer.Encode(texts[i] ?? "", options.MaxTokens));
+        Parallel.For(0, texts.Count, parallel, i => encoded[i] = _model.Tokenizer.Encode(texts[i] ?? "", _options.MaxTokens));
 
         var scores = new ZeroShotScore[texts.Count];
         // Fewer than 2 tokens leaves no token predicted from a prefix: nothing to score, and nothing to run.
@@ -155,13 +155,13 @@ public sealed class ZeroShotScorer : IDisposable
         }
 
         var lengths = scorable.Select(i => encoded[i].Count).ToArray();
-        foreach (var batch in Plan(lengths, detectorOptions.MaxBatch, options.LogitsBudgetMiB, model.VocabularySize, performer is null ? 1 : 2))
+        foreach (var batch in Plan(lengths, _detectorOptions.MaxBatch, _options.LogitsBudgetMiB, _model.VocabularySize, _performer is null ? 1 : 2))
         {
             ct.ThrowIfCancellationRequested();
             var rows = batch.Select(b => encoded[scorable[b]]).ToArray();
-            using var logits = model.Run(rows);
-            using var performerLogits = performer?.Run(rows);
-            Interlocked.Increment(ref runs);
+            using var logits = _model.Run(rows);
+            using var performerLogits = _performer?.Run(rows);
+            Interlocked.Increment(ref _runs);
             Parallel.For(0, rows.Length, parallel, r =>
             {
                 var criterion = performerLogits is null ? FastDetectGpt(logits, r, rows[r]) : Binoculars(logits, performerLogits, r, rows[r]);
@@ -249,7 +249,7 @@ public sealed class ZeroShotScorer : IDisposable
 
     public void Dispose()
     {
-        performer?.Dispose();
-        model.Dispose();
+        _performer?.Dispose();
+        _model.Dispose();
     }
 }

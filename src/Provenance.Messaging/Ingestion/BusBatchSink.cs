@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MassTransit;
 using Provenance.Contracts.Ingestion;
+using Provenance.Messaging.Hosting;
 
 namespace Provenance.Messaging.Ingestion;
 

@@ -1,6 +1,7 @@
 using MassTransit;
 using Provenance.Contracts.Datasets;
 using Provenance.Messaging;
+using Provenance.Messaging.Hosting;
 using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Datasets;

@@ -6,9 +6,9 @@ namespace Provenance.Detector.Tests.Scoring;
 
 public sealed class DetectorLoaderTests : IDisposable
 {
-    readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("provenance-loader-");
+    readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("provenance-loader-");
 
-    public void Dispose() => directory.Delete(recursive: true);
+    public void Dispose() => _directory.Delete(recursive: true);
 
     [Fact]
     public void WithoutAZeroShotModelTheShippedDetectorIsLoaded()
@@ -24,9 +24,9 @@ public sealed class DetectorLoaderTests : IDisposable
     [Fact]
     public void AZeroShotModelWithItsRuleLoadsTheCombinedDetector()
     {
-        var lm = Path.Combine(directory.FullName, "lm");
+        var lm = Path.Combine(_directory.FullName, "lm");
         TinyLanguageModel.Random(31).Write(lm, new TinyLanguageModel.Export { Name = "tiny/Tiny-LM" });
-        var rulePath = Path.Combine(directory.FullName, "rule.json");
+        var rulePath = Path.Combine(_directory.FullName, "rule.json");
         File.WriteAllText(rulePath, new CombinationRule(0.9, 0.5, 0.1, 2, 3)
         {
             Classifier = DefaultModel.Manifest.ModelId,
@@ -46,7 +46,7 @@ public sealed class DetectorLoaderTests : IDisposable
     public void AZeroShotModelWithoutARuleIsAConfigurationError()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            DetectorLoader.Load(new DetectorOptions { ZeroShot = new ZeroShotOptions { Model = directory.FullName } }));
+            DetectorLoader.Load(new DetectorOptions { ZeroShot = new ZeroShotOptions { Model = _directory.FullName } }));
 
         Assert.Contains("Detector:ZeroShot:Rule", error.Message);
     }
@@ -54,7 +54,7 @@ public sealed class DetectorLoaderTests : IDisposable
     [Fact]
     public void AMissingRuleFileIsReportedBeforeAnyModelLoads()
     {
-        var missing = Path.Combine(directory.FullName, "no-rule.json");
+        var missing = Path.Combine(_directory.FullName, "no-rule.json");
 
         var error = Assert.Throws<FileNotFoundException>(() =>
             DetectorLoader.Load(new DetectorOptions { ZeroShot = new ZeroShotOptions { Model = "no-such-folder", Rule = missing } }));

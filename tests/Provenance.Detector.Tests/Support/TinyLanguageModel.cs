@@ -29,21 +29,21 @@ internal sealed class TinyLanguageModel
         "Ġ a", "Ġ b", "Ġ c", "Ġ d", "Ġ e", "Ġ f", "Ġ g", "Ġ h", "a b", "c d", "e f", "Ġa b", "Ġc d", "ab cd", "Ġe f", "g h", "Ġg h",
     ];
 
-    readonly float[] embedding;
-    readonly float[] output;
-    readonly float[] bias;
-    readonly float[] bigram;
+    readonly float[] _embedding;
+    readonly float[] _output;
+    readonly float[] _bias;
+    readonly float[] _bigram;
 
     TinyLanguageModel(float[] embedding, float[] output, float[] bias, float[] bigram)
     {
-        this.embedding = embedding;
-        this.output = output;
-        this.bias = bias;
-        this.bigram = bigram;
+        _embedding = embedding;
+        _output = output;
+        _bias = bias;
+        _bigram = bigram;
     }
 
     /// <summary>Logits entries per position; <paramref name="extraVocabulary"/> pads it beyond the tokenizer's, as Qwen2.5 does.</summary>
-    public int Vocabulary => bias.Length;
+    public int Vocabulary => _bias.Length;
 
     public static TinyLanguageModel Random(int seed, int extraVocabulary = 0)
     {
@@ -128,7 +128,7 @@ internal sealed class TinyLanguageModel
         g.Output("logits", export.Float16Logits ? TensorElementType.Float16 : TensorElementType.Float, "batch_size", "sequence_length", v);
 
         var time = g.Initializer("time_axis", [1L]);
-        var vectors = g.Node("Gather", [g.Initializer("embedding", embedding, v, Dim), "input_ids"]);
+        var vectors = g.Node("Gather", [g.Initializer("embedding", _embedding, v, Dim), "input_ids"]);
         var running = g.Node("CumSum", [vectors, time]);
         // How many tokens the running sum holds: position + 1, from position_ids when the export has them, else from
         // the mask, whose running sum counts a row's real tokens.
@@ -136,9 +136,9 @@ internal sealed class TinyLanguageModel
             ? g.Node("Add", [g.Node("Cast", ["position_ids"], OnnxAttribute.Int("to", (long)TensorElementType.Float)), g.Constant(1f)])
             : g.Node("CumSum", [g.Node("Cast", ["attention_mask"], OnnxAttribute.Int("to", (long)TensorElementType.Float)), time]);
         var mean = g.Node("Div", [running, g.Node("Unsqueeze", [count, g.ConstantInt64(2)])]);
-        var mixed = g.Node("MatMul", [mean, g.Initializer("output", output, Dim, v)]);
-        var pairs = g.Node("Gather", [g.Initializer("bigram", bigram, v, v), "input_ids"]);
-        var logits = g.Node("Add", [g.Node("Add", [mixed, pairs]), g.Initializer("bias", bias, v)]);
+        var mixed = g.Node("MatMul", [mean, g.Initializer("output", _output, Dim, v)]);
+        var pairs = g.Node("Gather", [g.Initializer("bigram", _bigram, v, v), "input_ids"]);
+        var logits = g.Node("Add", [g.Node("Add", [mixed, pairs]), g.Initializer("bias", _bias, v)]);
         if (export.Float16Logits)
         {
             g.NodeNamed("Cast", [logits], "logits", OnnxAttribute.Int("to", (long)TensorElementType.Float16));
@@ -160,15 +160,15 @@ internal sealed class TinyLanguageModel
         {
             for (var d = 0; d < Dim; d++)
             {
-                sum[d] += embedding[ids[t] * Dim + d];
+                sum[d] += _embedding[ids[t] * Dim + d];
             }
             var row = new double[v];
             for (var j = 0; j < v; j++)
             {
-                var value = (double)bias[j] + bigram[ids[t] * v + j];
+                var value = (double)_bias[j] + _bigram[ids[t] * v + j];
                 for (var d = 0; d < Dim; d++)
                 {
-                    value += sum[d] / (t + 1) * output[d * v + j];
+                    value += sum[d] / (t + 1) * _output[d * v + j];
                 }
                 row[j] = value;
             }

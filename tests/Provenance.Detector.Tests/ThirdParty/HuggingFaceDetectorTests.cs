@@ -13,9 +13,9 @@ namespace Provenance.Detector.Tests.ThirdParty;
 /// </summary>
 public sealed class HuggingFaceDetectorTests : IDisposable
 {
-    readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("provenance-hf-");
+    readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("provenance-hf-");
 
-    public void Dispose() => directory.Delete(recursive: true);
+    public void Dispose() => _directory.Delete(recursive: true);
 
     const int Dim = 2;
 
@@ -55,11 +55,11 @@ public sealed class HuggingFaceDetectorTests : IDisposable
         var count = g.Node("ReduceSum", [mask, axis1], OnnxAttribute.Int("keepdims", 1));
         var mean = g.Node("Div", [sum, count]);
         g.NodeNamed("Add", [g.Node("MatMul", [mean, g.Initializer("w", Weights, Dim, 2)]), g.Initializer("b", Bias, 2)], "logits");
-        File.WriteAllBytes(Path.Combine(directory.FullName, "model.onnx"), g.ToBytes());
+        File.WriteAllBytes(Path.Combine(_directory.FullName, "model.onnx"), g.ToBytes());
     }
 
     void WriteConfig(TokenizerConfig tokenizer) =>
-        File.WriteAllText(Path.Combine(directory.FullName, HuggingFaceModelConfig.FileName), new HuggingFaceModelConfig
+        File.WriteAllText(Path.Combine(_directory.FullName, HuggingFaceModelConfig.FileName), new HuggingFaceModelConfig
         {
             Name = "tiny",
             Version = "0.1",
@@ -89,14 +89,14 @@ public sealed class HuggingFaceDetectorTests : IDisposable
     public void AWordPieceModelScoresLikeItsGraphComputedByHand()
     {
         string[] vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "we", "del", "##ve", "into", "it", "honest", "##ly", "lol", "the"];
-        File.WriteAllLines(Path.Combine(directory.FullName, "vocab.txt"), vocab);
+        File.WriteAllLines(Path.Combine(_directory.FullName, "vocab.txt"), vocab);
         var embedding = Embedding(vocab.Length, [6, 7], [10, 11]);
         WriteModel(embedding, vocab.Length, tokenTypes: true);
         WriteConfig(new TokenizerConfig { Type = "wordpiece", Vocab = "vocab.txt" });
-        var bert = BertTokenizer.Create(Path.Combine(directory.FullName, "vocab.txt"));
+        var bert = BertTokenizer.Create(Path.Combine(_directory.FullName, "vocab.txt"));
         string[] texts = ["We DELVE into it", "honestly lol", "the the the the the the the the the the the the the the the the the the the"];
 
-        using var detector = HuggingFaceDetector.Load(directory.FullName);
+        using var detector = HuggingFaceDetector.Load(_directory.FullName);
         var scores = detector.Score(texts);
 
         Assert.Equal("tiny@0.1", detector.ModelId);
@@ -119,8 +119,8 @@ public sealed class HuggingFaceDetectorTests : IDisposable
         string[] merges = ["d e", "de l", "del v", "delv e", "h o", "ho n", "hon e", "hone s", "hones t", "honest l", "honestl y"];
         tokens.AddRange(["de", "del", "delv", "delve", "ho", "hon", "hone", "hones", "honest", "honestl", "honestly"]);
         var vocabulary = tokens.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => p.i);
-        File.WriteAllText(Path.Combine(directory.FullName, "vocab.json"), JsonSerializer.Serialize(vocabulary));
-        File.WriteAllLines(Path.Combine(directory.FullName, "merges.txt"), ["#version: 0.2", .. merges]);
+        File.WriteAllText(Path.Combine(_directory.FullName, "vocab.json"), JsonSerializer.Serialize(vocabulary));
+        File.WriteAllLines(Path.Combine(_directory.FullName, "merges.txt"), ["#version: 0.2", .. merges]);
         var embedding = Embedding(tokens.Count, [vocabulary["delve"]], [vocabulary["honestly"]]);
         WriteModel(embedding, tokens.Count);
         WriteConfig(new TokenizerConfig
@@ -129,7 +129,7 @@ public sealed class HuggingFaceDetectorTests : IDisposable
         });
         string[] texts = ["delve delve into", "honestly", "honestly delve"];
 
-        using var detector = HuggingFaceDetector.Load(Path.Combine(directory.FullName, HuggingFaceModelConfig.FileName));
+        using var detector = HuggingFaceDetector.Load(Path.Combine(_directory.FullName, HuggingFaceModelConfig.FileName));
         var scores = detector.Score(texts);
 
         Assert.Equal(DetectorClass.Synthetic, scores[0].Class);
@@ -151,7 +151,7 @@ public sealed class HuggingFaceDetectorTests : IDisposable
         WriteModel(Embedding(vocabulary, delve, []), vocabulary);
         WriteConfig(new TokenizerConfig { Type = "tiktoken", Encoding = "o200k_base" });
 
-        using var detector = HuggingFaceDetector.Load(directory.FullName);
+        using var detector = HuggingFaceDetector.Load(_directory.FullName);
         var scores = detector.Score(["Let us delve", "Let us walk"]);
 
         Assert.Equal(DetectorClass.Synthetic, scores[0].Class);
@@ -161,16 +161,16 @@ public sealed class HuggingFaceDetectorTests : IDisposable
     [Fact]
     public void ALabelTheModelDoesNotHaveIsAClearError()
     {
-        File.WriteAllLines(Path.Combine(directory.FullName, "vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]"]);
+        File.WriteAllLines(Path.Combine(_directory.FullName, "vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]"]);
         WriteModel(new float[4 * Dim], 4);
-        File.WriteAllText(Path.Combine(directory.FullName, HuggingFaceModelConfig.FileName), new HuggingFaceModelConfig
+        File.WriteAllText(Path.Combine(_directory.FullName, HuggingFaceModelConfig.FileName), new HuggingFaceModelConfig
         {
             Labels = ["LABEL_0", "LABEL_1"],
             HumanLabel = "real",
             Tokenizer = new TokenizerConfig { Type = "wordpiece", Vocab = "vocab.txt" },
         }.ToJson());
 
-        var error = Assert.Throws<InvalidDataException>(() => HuggingFaceDetector.Load(directory.FullName));
+        var error = Assert.Throws<InvalidDataException>(() => HuggingFaceDetector.Load(_directory.FullName));
 
         Assert.Contains("'real'", error.Message);
         Assert.Contains("LABEL_0", error.Message);

@@ -13,9 +13,9 @@ namespace Provenance.Detector.Tests.ThirdParty;
 /// </summary>
 public sealed class HuggingFaceTokenizerFolderTests : IDisposable
 {
-    readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("provenance-tok-");
+    readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("provenance-tok-");
 
-    public void Dispose() => directory.Delete(recursive: true);
+    public void Dispose() => _directory.Delete(recursive: true);
 
     static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "ThirdParty", "Fixtures", name);
 
@@ -27,7 +27,7 @@ public sealed class HuggingFaceTokenizerFolderTests : IDisposable
             .ToList();
     }
 
-    void Write(string file, string content) => File.WriteAllText(Path.Combine(directory.FullName, file), content);
+    void Write(string file, string content) => File.WriteAllText(Path.Combine(_directory.FullName, file), content);
 
     [Theory]
     [InlineData("gpt2")]
@@ -36,9 +36,9 @@ public sealed class HuggingFaceTokenizerFolderTests : IDisposable
     [InlineData("falcon")]
     public void AByteLevelTokenizerJsonGivesTheIdsHuggingFaceTokenizersGives(string style)
     {
-        File.Copy(Fixture($"{style}.tokenizer.json"), Path.Combine(directory.FullName, "tokenizer.json"));
+        File.Copy(Fixture($"{style}.tokenizer.json"), Path.Combine(_directory.FullName, "tokenizer.json"));
 
-        var tokenizer = HuggingFaceTokenizerFolder.Load(directory.FullName);
+        var tokenizer = HuggingFaceTokenizerFolder.Load(_directory.FullName);
 
         foreach (var (text, ids) in Expected(style))
         {
@@ -55,7 +55,7 @@ public sealed class HuggingFaceTokenizerFolderTests : IDisposable
         json["model"]!["merges"] = asStrings;
         Write("tokenizer.json", json.ToJsonString());
 
-        var tokenizer = HuggingFaceTokenizerFolder.Load(directory.FullName);
+        var tokenizer = HuggingFaceTokenizerFolder.Load(_directory.FullName);
 
         foreach (var (text, ids) in Expected("qwen2"))
         {
@@ -72,7 +72,7 @@ public sealed class HuggingFaceTokenizerFolderTests : IDisposable
         var endOfText = json["added_tokens"]![0]!["id"]!.GetValue<int>();
         Write("tokenizer_config.json", $$$"""{"added_tokens_decoder": {"{{{endOfText}}}": {"content": "<|endoftext|>", "special": true}}, "model_max_length": 1024}""");
 
-        var tokenizer = HuggingFaceTokenizerFolder.Load(directory.FullName);
+        var tokenizer = HuggingFaceTokenizerFolder.Load(_directory.FullName);
 
         foreach (var (text, ids) in Expected("gpt2"))
         {
@@ -83,12 +83,12 @@ public sealed class HuggingFaceTokenizerFolderTests : IDisposable
     [Fact]
     public void ABosTokenIdInConfigJsonAloneDoesNotAddABosToken()
     {
-        File.Copy(Fixture("qwen2.tokenizer.json"), Path.Combine(directory.FullName, "tokenizer.json"));
+        File.Copy(Fixture("qwen2.tokenizer.json"), Path.Combine(_directory.FullName, "tokenizer.json"));
         // Qwen2.5 and GPT-2 name a bos_token_id in config.json, yet their tokenizers add nothing.
         Write("config.json", """{"bos_token_id": 256, "eos_token_id": 256, "vocab_size": 512}""");
         var (text, ids) = Expected("qwen2").First();
 
-        var tokenizer = HuggingFaceTokenizerFolder.Load(directory.FullName);
+        var tokenizer = HuggingFaceTokenizerFolder.Load(_directory.FullName);
 
         Assert.Null(tokenizer.BosId);
         Assert.Equal(ids, tokenizer.Encode(text, 10_000));
@@ -97,12 +97,12 @@ public sealed class HuggingFaceTokenizerFolderTests : IDisposable
     [Fact]
     public void AddBosTokenInTokenizerConfigPutsTheBosTokenFirst()
     {
-        File.Copy(Fixture("qwen2.tokenizer.json"), Path.Combine(directory.FullName, "tokenizer.json"));
+        File.Copy(Fixture("qwen2.tokenizer.json"), Path.Combine(_directory.FullName, "tokenizer.json"));
         Write("tokenizer_config.json", """{"add_bos_token": true, "bos_token": {"content": "<|im_start|>", "special": true}}""");
         var imStart = JsonNode.Parse(File.ReadAllText(Fixture("qwen2.tokenizer.json")))!["added_tokens"]![1]!["id"]!.GetValue<int>();
         var (text, ids) = Expected("qwen2").First();
 
-        var tokenizer = HuggingFaceTokenizerFolder.Load(directory.FullName);
+        var tokenizer = HuggingFaceTokenizerFolder.Load(_directory.FullName);
 
         Assert.Equal(imStart, tokenizer.BosId);
         Assert.Equal([imStart, .. ids], tokenizer.Encode(text, 10_000));
@@ -111,10 +111,10 @@ public sealed class HuggingFaceTokenizerFolderTests : IDisposable
     [Fact]
     public void TruncationKeepsTheBosTokenWithinTheCap()
     {
-        File.Copy(Fixture("llama3.tokenizer.json"), Path.Combine(directory.FullName, "tokenizer.json"));
+        File.Copy(Fixture("llama3.tokenizer.json"), Path.Combine(_directory.FullName, "tokenizer.json"));
         var (text, ids) = Expected("llama3").First();
 
-        var tokenizer = HuggingFaceTokenizerFolder.Load(directory.FullName);
+        var tokenizer = HuggingFaceTokenizerFolder.Load(_directory.FullName);
         var truncated = tokenizer.Encode(text, 8);
 
         Assert.Equal(ids[..8], truncated);
@@ -129,7 +129,7 @@ public sealed class HuggingFaceTokenizerFolderTests : IDisposable
              "model": {"type": "BPE", "byte_fallback": true, "vocab": {"<unk>": 0, "▁a": 1}, "merges": []}}
             """);
 
-        var error = Assert.Throws<NotSupportedException>(() => HuggingFaceTokenizerFolder.Load(directory.FullName));
+        var error = Assert.Throws<NotSupportedException>(() => HuggingFaceTokenizerFolder.Load(_directory.FullName));
 
         Assert.Contains("tokenizer.model", error.Message);
     }
@@ -137,7 +137,7 @@ public sealed class HuggingFaceTokenizerFolderTests : IDisposable
     [Fact]
     public void AFolderWithoutTokenizerFilesSaysWhichFilesItNeeds()
     {
-        var error = Assert.Throws<FileNotFoundException>(() => HuggingFaceTokenizerFolder.Load(directory.FullName));
+        var error = Assert.Throws<FileNotFoundException>(() => HuggingFaceTokenizerFolder.Load(_directory.FullName));
 
         Assert.Contains("tokenizer.json", error.Message);
         Assert.Contains("merges.txt", error.Message);
@@ -206,7 +206,7 @@ public sealed class HuggingFaceTokenizerFolderTests : IDisposable
     public void ASentencePieceModelAddsBosUnlessTheTokenizerConfigSaysNot(bool? addBos, bool expectBos)
     {
         var model = SentencePieceModel();
-        File.WriteAllBytes(Path.Combine(directory.FullName, "tokenizer.model"), model);
+        File.WriteAllBytes(Path.Combine(_directory.FullName, "tokenizer.model"), model);
         if (addBos is { } add)
         {
             Write("tokenizer_config.json", $$"""{"add_bos_token": {{(add ? "true" : "false")}}}""");
@@ -214,7 +214,7 @@ public sealed class HuggingFaceTokenizerFolderTests : IDisposable
         var plain = SentencePieceTokenizer.Create(new MemoryStream(model), addBeginningOfSentence: false, addEndOfSentence: false);
         var text = "ab cd abcd";
 
-        var tokenizer = HuggingFaceTokenizerFolder.Load(directory.FullName);
+        var tokenizer = HuggingFaceTokenizerFolder.Load(_directory.FullName);
         var ids = tokenizer.Encode(text, 100);
 
         var body = plain.EncodeToIds(text);

@@ -12,9 +12,9 @@ namespace Provenance.Detector.Tests.Training;
 
 public sealed class DetectorTrainerTests : IDisposable
 {
-    readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("provenance-train-");
+    readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("provenance-train-");
 
-    public void Dispose() => directory.Delete(recursive: true);
+    public void Dispose() => _directory.Delete(recursive: true);
 
     static readonly TrainingOptions Quick = new()
     {
@@ -66,13 +66,13 @@ public sealed class DetectorTrainerTests : IDisposable
     [Fact]
     public void TrainingWritesAModelAndManifestThatScoreAndSeparateTheClasses()
     {
-        var corpus = WriteCorpus(directory.FullName, 400, 1);
-        var output = Path.Combine(directory.FullName, "model");
+        var corpus = WriteCorpus(_directory.FullName, 400, 1);
+        var output = Path.Combine(_directory.FullName, "model");
         var stages = new List<string>();
 
         var result = DetectorTrainer.Train(corpus, output, Quick, new Progress(p => stages.Add(p.Stage)));
         using var detector = TextDetector.Load(result.ModelPath);
-        var heldOut = CorpusReader.Read(WriteCorpus(Directory.CreateDirectory(Path.Combine(directory.FullName, "dev")).FullName, 100, 2)).ToList();
+        var heldOut = CorpusReader.Read(WriteCorpus(Directory.CreateDirectory(Path.Combine(_directory.FullName, "dev")).FullName, 100, 2)).ToList();
         var report = DetectorEvaluator.Evaluate(detector, heldOut, "generated");
 
         Assert.True(File.Exists(result.ManifestPath));
@@ -87,11 +87,11 @@ public sealed class DetectorTrainerTests : IDisposable
     [Fact]
     public void TheSameSeedGivesTheSameModelBytes()
     {
-        var corpus = WriteCorpus(directory.FullName, 200, 3);
+        var corpus = WriteCorpus(_directory.FullName, 200, 3);
 
-        var first = DetectorTrainer.Train(corpus, Path.Combine(directory.FullName, "a"), Quick);
-        var second = DetectorTrainer.Train(corpus, Path.Combine(directory.FullName, "b"), Quick);
-        var otherSeed = DetectorTrainer.Train(corpus, Path.Combine(directory.FullName, "c"), Quick with { Seed = 99 });
+        var first = DetectorTrainer.Train(corpus, Path.Combine(_directory.FullName, "a"), Quick);
+        var second = DetectorTrainer.Train(corpus, Path.Combine(_directory.FullName, "b"), Quick);
+        var otherSeed = DetectorTrainer.Train(corpus, Path.Combine(_directory.FullName, "c"), Quick with { Seed = 99 });
 
         Assert.Equal(File.ReadAllBytes(first.ModelPath), File.ReadAllBytes(second.ModelPath));
         Assert.Equal(first.Manifest.ModelSha256, second.Manifest.ModelSha256);
@@ -103,7 +103,7 @@ public sealed class DetectorTrainerTests : IDisposable
     {
         var corpus = TestCorpus.Require("train.jsonl");
 
-        var result = DetectorTrainer.Train(corpus, Path.Combine(directory.FullName, "slice"), Quick with { MaxDocuments = 3000, MaxEpochs = 4, Hidden = 32, LanguageModelFolds = 5 });
+        var result = DetectorTrainer.Train(corpus, Path.Combine(_directory.FullName, "slice"), Quick with { MaxDocuments = 3000, MaxEpochs = 4, Hidden = 32, LanguageModelFolds = 5 });
 
         // Well above chance (0.5; the standard error on ~300 held-out documents is about 0.03): training finds signal in the
         // real corpus. How well it carries to unseen families is what the held-out-family figures measure.
@@ -113,7 +113,7 @@ public sealed class DetectorTrainerTests : IDisposable
     [Fact]
     public void EachHeldOutFamilyIsScoredByAModelTrainedWithoutIt()
     {
-        var documents = CorpusReader.Read(WriteCorpus(directory.FullName, 300, 4, families: 3)).ToList();
+        var documents = CorpusReader.Read(WriteCorpus(_directory.FullName, 300, 4, families: 3)).ToList();
 
         var runs = LeaveOneFamilyOut.Run(documents, [], Quick);
 
@@ -129,9 +129,9 @@ public sealed class DetectorTrainerTests : IDisposable
     [Fact]
     public void TrainingChoosesVerdictThresholdsOnHeldOutFamiliesAndRecordsTheirFigures()
     {
-        var corpus = WriteCorpus(directory.FullName, 300, 5, families: 3);
+        var corpus = WriteCorpus(_directory.FullName, 300, 5, families: 3);
 
-        var result = DetectorTrainer.Train(corpus, Path.Combine(directory.FullName, "lofo"), Quick with { ThresholdsFromHeldOutFamilies = true });
+        var result = DetectorTrainer.Train(corpus, Path.Combine(_directory.FullName, "lofo"), Quick with { ThresholdsFromHeldOutFamilies = true });
 
         var families = result.Manifest.HeldOutFamilies!;
         Assert.Equal(3, families.Count);

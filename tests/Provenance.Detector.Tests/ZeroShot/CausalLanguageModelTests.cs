@@ -7,13 +7,13 @@ namespace Provenance.Detector.Tests.ZeroShot;
 
 public sealed class CausalLanguageModelTests : IDisposable
 {
-    readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("provenance-lm-");
+    readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("provenance-lm-");
 
-    public void Dispose() => directory.Delete(recursive: true);
+    public void Dispose() => _directory.Delete(recursive: true);
 
     string Folder(string name, TinyLanguageModel model, TinyLanguageModel.Export? export = null)
     {
-        var path = Path.Combine(directory.FullName, name);
+        var path = Path.Combine(_directory.FullName, name);
         model.Write(path, export);
         return path;
     }

@@ -10,9 +10,9 @@ namespace Provenance.Detector.Tests.ZeroShot;
 
 public sealed class CombinationFitterTests : IDisposable
 {
-    readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("provenance-fit-");
+    readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("provenance-fit-");
 
-    public void Dispose() => directory.Delete(recursive: true);
+    public void Dispose() => _directory.Delete(recursive: true);
 
     /// <summary>
     /// Held-out classifier scores for three families, on texts the tiny language model can read (letters a-h): machine
@@ -41,7 +41,7 @@ public sealed class CombinationFitterTests : IDisposable
     [Fact]
     public void TheRuleIsFittedOnHeldOutScoresAndItsThresholdsKeepEveryFamilyWithinTheTargets()
     {
-        var folder = Path.Combine(directory.FullName, "lm");
+        var folder = Path.Combine(_directory.FullName, "lm");
         TinyLanguageModel.Random(5).Write(folder, new TinyLanguageModel.Export { Name = "tiny/Tiny-LM" });
         using var scorer = ZeroShotScorer.Load(new ZeroShotOptions { Model = folder });
         var held = HeldOut(1);
@@ -62,7 +62,7 @@ public sealed class CombinationFitterTests : IDisposable
     [Fact]
     public void ACombinedDetectorWithTheFittedRuleScoresAsTheFitterDid()
     {
-        var folder = Path.Combine(directory.FullName, "lm");
+        var folder = Path.Combine(_directory.FullName, "lm");
         TinyLanguageModel.Random(6).Write(folder, new TinyLanguageModel.Export { Name = "tiny/Tiny-LM" });
         using var scorer = ZeroShotScorer.Load(new ZeroShotOptions { Model = folder });
         var held = HeldOut(2);

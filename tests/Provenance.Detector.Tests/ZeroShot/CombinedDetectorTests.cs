@@ -7,9 +7,9 @@ namespace Provenance.Detector.Tests.ZeroShot;
 
 public sealed class CombinedDetectorTests : IDisposable
 {
-    readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("provenance-combined-");
+    readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("provenance-combined-");
 
-    public void Dispose() => directory.Delete(recursive: true);
+    public void Dispose() => _directory.Delete(recursive: true);
 
     static readonly string[] Texts = ["ab cd delve ef", "honestly gh ab", "abcd abcd abcd abcd", "ab delve honestly cd", "h"];
 
@@ -17,7 +17,7 @@ public sealed class CombinedDetectorTests : IDisposable
 
     string LanguageModel(TinyLanguageModel.Export? export = null)
     {
-        var path = Path.Combine(directory.FullName, "lm");
+        var path = Path.Combine(_directory.FullName, "lm");
         TinyLanguageModel.Random(21).Write(path, export ?? new TinyLanguageModel.Export { Name = "tiny/Tiny-LM" });
         return path;
     }

@@ -8,9 +8,9 @@ namespace Provenance.Detector.Tests.ZeroShot;
 
 public sealed class ZeroShotJsonlTests : IDisposable
 {
-    readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("provenance-zs-jsonl-");
+    readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("provenance-zs-jsonl-");
 
-    public void Dispose() => directory.Delete(recursive: true);
+    public void Dispose() => _directory.Delete(recursive: true);
 
     const string Input = """
         {"id": "a", "text": "ab cd ef gh"}
@@ -24,7 +24,7 @@ public sealed class ZeroShotJsonlTests : IDisposable
     [Fact]
     public async Task EveryGoodLineGetsItsScoresAndBadLinesAreReportedWithTheirNumbers()
     {
-        var folder = Path.Combine(directory.FullName, "lm");
+        var folder = Path.Combine(_directory.FullName, "lm");
         TinyLanguageModel.Random(41).Write(folder);
         using var scorer = ZeroShotScorer.Load(new ZeroShotOptions { Model = folder });
         var expected = scorer.Score(["ab cd ef gh", "abcd abcd ef"]);

@@ -10,9 +10,9 @@ namespace Provenance.Detector.Tests.ZeroShot;
 /// </summary>
 public sealed class ZeroShotScorerTests : IDisposable
 {
-    readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("provenance-lm-");
+    readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("provenance-lm-");
 
-    public void Dispose() => directory.Delete(recursive: true);
+    public void Dispose() => _directory.Delete(recursive: true);
 
     static readonly string[] Texts =
     [
@@ -26,7 +26,7 @@ public sealed class ZeroShotScorerTests : IDisposable
 
     string Folder(string name, TinyLanguageModel model, TinyLanguageModel.Export? export = null)
     {
-        var path = Path.Combine(directory.FullName, name);
+        var path = Path.Combine(_directory.FullName, name);
         model.Write(path, export);
         return path;
     }

@@ -10,7 +10,7 @@ using Provenance.Data.Detection;
 using Provenance.Detector.Scoring;
 using Provenance.Detector.Segments;
 
-namespace Provenance.Detection;
+namespace Provenance.Detection.Hosting;
 
 /// <summary>
 /// How a host runs the detector: the same registration for the detector worker and for the API, which runs it on its
@@ -18,15 +18,15 @@ namespace Provenance.Detection;
 /// </summary>
 public static partial class DetectionHosting
 {
-    /// <summary>The configuration section of <see cref="DetectorOptions"/>: model, execution provider, batch size.</summary>
-    public const string DetectorSection = "Detector";
-
-    /// <summary>The <c>Detection</c> section, bound and checked when the host starts. Once per host.</summary>
-    public static IHostApplicationBuilder AddDetectionOptions(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The <c>Detection</c> section, bound and checked when the host starts. Once per host. Returns what that binding
+    /// gives, for the decision a host takes while it registers its services (the API: whether it runs the detector).
+    /// </summary>
+    public static DetectionOptions AddDetectionOptions(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DetectionOptions>().BindConfiguration(DetectionOptions.Section).ValidateOnStart();
+        var options = builder.Services.AddOptions<DetectionOptions>().BindConfiguration(DetectionOptions.Section).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DetectionOptions>, DetectionOptions.Validator>());
-        return builder;
+        return options.ValueAtRegistration(builder.Configuration);
     }
 
     /// <summary>
@@ -38,7 +38,7 @@ public static partial class DetectionHosting
     public static IHostApplicationBuilder AddDetector(this IHostApplicationBuilder builder)
     {
         // Checked by loading the model, which happens at start (TextDetector says which setting is wrong).
-        builder.Services.AddOptions<DetectorOptions>().BindConfiguration(DetectorSection);
+        builder.Services.AddOptions<DetectorOptions>().BindConfiguration(DetectorOptions.Section);
         // The one place that says which detector scores.
         builder.Services.AddSingleton<ITextDetector>(sp => DetectorLoader.Load(
             sp.GetRequiredService<IOptions<DetectorOptions>>().Value,

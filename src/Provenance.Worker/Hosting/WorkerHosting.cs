@@ -1,9 +1,10 @@
 using MassTransit;
 using Provenance.Data;
-using Provenance.Detection;
+using Provenance.Detection.Hosting;
 using Provenance.Messaging;
+using Provenance.Messaging.Hosting;
 
-namespace Provenance.Worker;
+namespace Provenance.Worker.Hosting;
 
 public static class WorkerHosting
 {

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Authentication;
+using Provenance.Api.Access;
+using Provenance.Domain;
+using Provenance.Domain.Access;
+
+namespace Provenance.Api.Hosting;
+
+internal static class AccessHosting
+{
+    /// <summary>API keys (the <c>X-Api-Key</c> header) and one authorization policy per permission.</summary>
+    public static IHostApplicationBuilder AddRegistryAccess(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<ApiKeyCache>();
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization(o =>
+        {
+            // One policy per permission; which roles hold it is decided in one place, Permissions.Allows.
+            foreach (var permission in Enum.GetValues<Permission>())
+            {
+                o.AddPolicy(permission.ToString(), p => p.RequireAuthenticatedUser()
+                    .RequireRole(Permissions.RolesWith(permission).Select(WireNames.Of)));
+            }
+        });
+        return builder;
+    }
+}
