@@ -1,4 +1,5 @@
 using Npgsql;
+using Provenance.Domain.Documents;
 
 namespace Provenance.Data;
 
@@ -23,6 +24,24 @@ internal static class AdvisoryLocks
 
     /// <summary>Version numbering within one dataset (second key: the dataset's id).</summary>
     public const int DatasetVersions = 0x50524F58;
+
+    /// <summary>The bucket of <see cref="ContentHashBuckets"/> that guards <paramref name="hash"/>: its first byte.</summary>
+    public static int BucketOf(ContentHash hash) => hash.Bytes[0];
+
+    /// <summary>
+    /// Takes content-hash buckets, each exclusively or shared, in ascending order, so that two writers always queue in
+    /// the same order and cannot deadlock.
+    /// </summary>
+    public static async Task ContentHashBucketsAsync(NpgsqlConnection conn, IReadOnlyList<(int Bucket, bool Exclusive)> buckets, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT count(CASE WHEN b.x THEN pg_advisory_xact_lock({ContentHashBuckets}, b.n) ELSE pg_advisory_xact_lock_shared({ContentHashBuckets}, b.n) END)
+              FROM (SELECT n, x FROM unnest(@n, @x) AS u(n, x) ORDER BY n) b
+            """, conn);
+        cmd.Parameters.Add(new NpgsqlParameter<int[]>("n", [.. buckets.Select(b => b.Bucket)]));
+        cmd.Parameters.Add(new NpgsqlParameter<bool[]>("x", [.. buckets.Select(b => b.Exclusive)]));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
 
     /// <summary>Takes the lineage lock, exclusively or shared.</summary>
     public static async Task LineageAsync(NpgsqlConnection conn, bool exclusive, CancellationToken ct)

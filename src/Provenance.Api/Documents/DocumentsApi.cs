@@ -40,13 +40,13 @@ internal static class DocumentsApi
         RegisterDocumentRequest request, RegistrationWriter writer, DetectionRequester detection, ISendEndpointProvider sender,
         ClaimsPrincipal user, CancellationToken ct)
     {
-        var result = (await writer.RegisterAsync([ToSubmission(request)], user.KeyName(), ct))[0];
+        var result = (await writer.RegisterAsync([Registrations.ToSubmission(request)], user.KeyName(), ct))[0];
         await detection.RequestForNewUnknownAsync(sender, [result], ct);
         return result.Status switch
         {
             RegistrationStatus.Created => TypedResults.Created($"/v1/documents/{result.Id}", ToResponse(result)),
             RegistrationStatus.Existing => TypedResults.Ok(ToResponse(result)),
-            _ => ToProblem(result),
+            _ => Registrations.ToProblem(result),
         };
     }
 
@@ -54,18 +54,13 @@ internal static class DocumentsApi
         RegisterDocumentsRequest request, RegistrationWriter writer, DetectionRequester detection, ISendEndpointProvider sender,
         IOptions<RegistryOptions> options, ClaimsPrincipal user, CancellationToken ct)
     {
-        var max = options.Value.MaxBatchSize;
-        if (request.Documents is null || request.Documents.Count == 0)
+        if (Registrations.CheckBatch(request.Documents, d => d.Text, options.Value) is { } problem)
         {
-            return Problems.Invalid("the batch has no documents; send {\"documents\": [{\"text\": \"...\"}, ...]}.", "empty_batch");
+            return problem.Status == StatusCodes.Status413PayloadTooLarge
+                ? Problems.Make(problem.Status, "The batch is too large", problem.Detail, problem.Code)
+                : Problems.Invalid(problem.Detail, problem.Code);
         }
-        if (request.Documents.Count > max)
-        {
-            return Problems.Make(StatusCodes.Status413PayloadTooLarge, "The batch is too large",
-                $"the batch has {request.Documents.Count:N0} documents; the limit is {max:N0}. Split it into batches of at most {max:N0}.",
-                "batch_too_large");
-        }
-        var submissions = request.Documents.Select(d => d is null ? null! : ToSubmission(d)).ToList();
+        var submissions = request.Documents!.Select(d => d is null ? null! : Registrations.ToSubmission(d)).ToList();
         var results = await writer.RegisterAsync(submissions, user.KeyName(), ct);
         await detection.RequestForNewUnknownAsync(sender, results, ct);
         return TypedResults.Ok(new RegisterDocumentsResponse(
@@ -73,7 +68,8 @@ internal static class DocumentsApi
             results.Count(r => r.Status == RegistrationStatus.Existing),
             results.Count(r => r.Status == RegistrationStatus.Rejected),
             [.. results.Select(r => new BatchItemResponse(r.Index, WireNames.Of(r.Status), r.Id, r.Hash?.ToString(),
-                r.Class is { } c ? WireNames.Of(c) : null, r.Depth, r.PendingParents, r.Reason))]));
+                r.Class is { } c ? WireNames.Of(c) : null, r.Depth, r.PendingParents, r.Reason,
+                r.Status == RegistrationStatus.Rejected ? Registrations.Code(r.Code) : null))]));
     }
 
     static async Task<Results<Ok<DocumentResponse>, ProblemHttpResult>> GetDocument(
@@ -98,19 +94,6 @@ internal static class DocumentsApi
         return TypedResults.Text((await queries.GetTextAsync(id, ct))!, "text/plain; charset=utf-8");
     }
 
-    internal static DocumentSubmission ToSubmission(RegisterDocumentRequest r) => new(
-        r.Text, r.SourceUri, r.CrawledAt, Crawler: null,
-        r.Declared is { } d ? new DeclaredProvenance(d.Class, d.Generator, d.DigitalSourceType, d.Confidence) : null,
-        r.Parents?.Select(p => p is null ? null! : new ParentReference(p.Id, p.ContentHash, p.Relation, p.Generator, p.ParamsHash)).ToList(),
-        r.Language, r.Licence);
-
     static RegisteredDocumentResponse ToResponse(RegistrationResult r) =>
         new(r.Id!.Value, r.Hash!.Value.ToString(), WireNames.Of(r.Class!.Value), r.Depth, WireNames.Of(r.Status), r.PendingParents);
-
-    static ProblemHttpResult ToProblem(RegistrationResult r) => r.Code switch
-    {
-        RejectionCode.UnknownParent => Problems.Unprocessable(r.Reason!, "unknown_parent"),
-        RejectionCode.Cycle => Problems.Conflict(r.Reason!, "lineage_cycle"),
-        _ => Problems.Invalid(r.Reason!, "invalid_document"),
-    };
 }

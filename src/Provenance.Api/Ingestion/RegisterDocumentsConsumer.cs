@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Provenance.Api.Detection;
+using Provenance.Api.Documents;
 using Provenance.Api.Hosting;
 using Provenance.Contracts.Ingestion;
 using Provenance.Data.Registration;
@@ -23,11 +24,7 @@ public sealed class RegisterDocumentsConsumer(RegistrationWriter writer, Detecti
         Check(batch, options.Value);
         // A document without a crawl time gets the time the batch was sent, which redelivery does not change.
         var fallbackTime = context.SentTime is { } sent ? new DateTimeOffset(sent, TimeSpan.Zero) : DateTimeOffset.UtcNow;
-        var submissions = batch.Documents.Select(d => d is null ? null! : new DocumentSubmission(
-            d.Text, d.Url, d.CrawledAt == default ? fallbackTime : d.CrawledAt, d.CrawlerId ?? batch.CrawlerId,
-            d.Declared is { } x ? new DeclaredProvenance(x.Class, x.Generator, x.DigitalSourceType, x.Confidence) : null,
-            d.Parents?.Select(p => p is null ? null! : new ParentReference(p.Id, p.ContentHash, p.Relation, p.Generator, p.ParamsHash)).ToList(),
-            d.Language, d.Licence)).ToList();
+        var submissions = batch.Documents.Select(d => d is null ? null! : Registrations.ToSubmission(d, batch, fallbackTime)).ToList();
 
         var results = await writer.RegisterAsync(submissions, batch.CrawlerId, context.CancellationToken);
 
@@ -35,7 +32,7 @@ public sealed class RegisterDocumentsConsumer(RegistrationWriter writer, Detecti
             .Select(r => new RegisteredDocument(r.Index, r.Id!.Value, r.Hash!.Value.ToString(), WireNames.Of(r.Class!.Value), r.Depth, r.Status == RegistrationStatus.Created))
             .ToList();
         var rejected = results.Where(r => r.Status == RegistrationStatus.Rejected)
-            .Select(r => new RejectedDocument(r.Index, r.Hash?.ToString(), Code(r.Code), r.Reason!))
+            .Select(r => new RejectedDocument(r.Index, r.Hash?.ToString(), Registrations.Code(r.Code), r.Reason!))
             .ToList();
         var registeredEvent = new DocumentsRegistered(batch.BatchId, registered,
             registered.Count(r => r.Created), registered.Count(r => !r.Created), rejected.Count);
@@ -64,31 +61,15 @@ public sealed class RegisterDocumentsConsumer(RegistrationWriter writer, Detecti
         {
             throw new InvalidBatchException("the batch has no batchId; give every batch a unique id and keep it when re-sending.");
         }
-        if (batch.Documents is null || batch.Documents.Count == 0)
+        if (Registrations.CheckBatch(batch.Documents, d => d.Text, limits) is { } problem)
         {
-            throw new InvalidBatchException("the batch has no documents.");
-        }
-        if (batch.Documents.Count > limits.MaxBatchSize)
-        {
-            throw new InvalidBatchException($"the batch has {batch.Documents.Count:N0} documents; the limit is {limits.MaxBatchSize:N0}. Send smaller batches.");
-        }
-        var bytes = batch.Documents.Sum(d => (long)(d?.Text?.Length ?? 0));
-        if (bytes > limits.MaxRequestBytes)
-        {
-            throw new InvalidBatchException($"the batch carries {bytes:N0} characters of text; the limit is {limits.MaxRequestBytes:N0}. Send smaller batches.");
+            throw new InvalidBatchException(problem.Detail);
         }
         if (string.IsNullOrWhiteSpace(batch.CrawlerId))
         {
             throw new InvalidBatchException("the batch has no crawlerId; say which crawler sent it.");
         }
     }
-
-    static string Code(RejectionCode? code) => code switch
-    {
-        RejectionCode.UnknownParent => "unknown_parent",
-        RejectionCode.Cycle => "lineage_cycle",
-        _ => "invalid_document",
-    };
 }
 
 /// <summary>A batch that no retry can make valid.</summary>

@@ -17,7 +17,7 @@ internal sealed class HttpBatchSink(ProvenanceClient client) : IBatchSink
             d.Declared is { } x ? new DeclaredProvenanceRequest(x.Class, x.Generator, x.DigitalSourceType, x.Confidence) : null,
             d.Parents?.Select(p => new ParentReferenceRequest(p.Id, p.ContentHash, p.Relation, p.Generator, p.ParamsHash)).ToList()))], ct);
         return new BatchConfirmation(answer.Created, answer.Existing,
-            [.. answer.Results.Where(r => r.Status == "rejected").Select(r => new RejectedDocument(r.Index, r.ContentHash, "rejected", r.Reason ?? ""))]);
+            [.. answer.Results.Where(r => r.Status == "rejected").Select(r => new RejectedDocument(r.Index, r.ContentHash, r.Code ?? "rejected", r.Reason ?? ""))]);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

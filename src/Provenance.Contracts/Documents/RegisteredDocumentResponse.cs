@@ -15,6 +15,10 @@ public sealed record RegisteredDocumentResponse(
 
 /// <summary>One item of a batch answer, in request order.</summary>
 /// <param name="Reason">Why the item was rejected; null otherwise.</param>
+/// <param name="Code">
+/// Why the item was rejected, for machines: invalid_document, unknown_parent or lineage_cycle (the code a bus
+/// rejection and a single-document problem carry); null otherwise.
+/// </param>
 public sealed record BatchItemResponse(
     int Index,
     string Status,
@@ -23,7 +27,8 @@ public sealed record BatchItemResponse(
     string? Class,
     int? Depth,
     int PendingParents,
-    string? Reason);
+    string? Reason,
+    string? Code = null);
 
 public sealed record RegisterDocumentsResponse(
     int Created,

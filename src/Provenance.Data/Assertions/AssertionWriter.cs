@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Provenance.Data.Derived;
 using Provenance.Data.Generators;
-using Provenance.Data.Registration;
 using Provenance.Domain;
 using Provenance.Domain.Assertions;
 using Provenance.Domain.Generators;
@@ -10,11 +10,9 @@ namespace Provenance.Data.Assertions;
 
 /// <summary>An assertion to append; <see cref="AssertionWriter"/> stamps its time.</summary>
 /// <param name="SkipIfRepeated">
-/// Do not append when the same asserter's latest assertion of this kind on the document already says this: the same
-/// class and generator, and the same confidence at the stored precision (6 decimals; values a hair either side of a
-/// rounding boundary are one unit apart, so one unit still counts as the same). The evidence is not compared: it
-/// backs the verdict, and its raw floats carry digits below what any reader acts on. Detector verdicts use it, so a
-/// redelivered, repeated or misdirected scoring request does not grow the history.
+/// Do not append when it repeats the same asserter's latest assertion of this kind on the document (see
+/// <see cref="RepeatedAssertion"/>). Detector verdicts use it, so a redelivered, repeated or misdirected scoring
+/// request does not grow the history.
 /// </param>
 public sealed record NewAssertion(
     long DocumentId,
@@ -36,8 +34,14 @@ public sealed record AppendedAssertion(long Id, long DocumentId, DateTimeOffset 
 /// </summary>
 public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<AssertionWriter> logger)
 {
-    /// <summary>How far apart, in units of the sixth decimal, two confidences may be and still repeat each other.</summary>
-    const double RepeatedConfidenceUnits = 1.5;
+    static readonly string InsertSql = $"""
+        INSERT INTO assertions (document_id, kind, asserted_by, class, confidence, generator_id, evidence)
+        SELECT d, k::assertion_kind, b, c::provenance_class, conf, g, e::jsonb
+          FROM unnest(@d, @k, @b, @c, @conf, @g, @e, @skip) WITH ORDINALITY AS x(d, k, b, c, conf, g, e, skip, ord)
+         WHERE NOT (x.skip AND {RepeatedAssertion.Sql("x.d", "x.k::assertion_kind", "x.b", "x.c::provenance_class", "x.conf", "x.g")})
+         ORDER BY ord
+        RETURNING id, document_id, asserted_at
+        """;
 
     /// <summary>Appends <paramref name="assertions"/> in order; those skipped as repeats are not in the answer.</summary>
     public Task<IReadOnlyList<AppendedAssertion>> AppendAsync(IReadOnlyList<NewAssertion> assertions, CancellationToken ct) =>
@@ -55,20 +59,7 @@ public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<Asserti
         var generators = await GeneratorStore.EnsureAsync(conn, assertions.Select(a => a.Generator), ct);
 
         var appended = new List<(long Id, long DocumentId, DateTimeOffset At)>(assertions.Count);
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO assertions (document_id, kind, asserted_by, class, confidence, generator_id, evidence)
-            SELECT d, k::assertion_kind, b, c::provenance_class, conf, g, e::jsonb
-              FROM unnest(@d, @k, @b, @c, @conf, @g, @e, @skip) WITH ORDINALITY AS x(d, k, b, c, conf, g, e, skip, ord)
-             WHERE NOT (x.skip AND EXISTS (
-                   SELECT 1
-                     FROM (SELECT a.class, a.confidence, a.generator_id, a.evidence FROM assertions a
-                            WHERE a.document_id = x.d AND a.kind = x.k::assertion_kind AND a.asserted_by = x.b
-                            ORDER BY a.asserted_at DESC, a.id DESC LIMIT 1) l
-                    WHERE l.class = x.c::provenance_class AND l.generator_id IS NOT DISTINCT FROM x.g
-                      AND (l.confidence IS NULL AND x.conf IS NULL OR abs(l.confidence - x.conf) <= @unit)))
-             ORDER BY ord
-            RETURNING id, document_id, asserted_at
-            """, conn))
+        await using (var insert = new NpgsqlCommand(InsertSql, conn))
         {
             insert.Parameters.Add(new NpgsqlParameter<long[]>("d", [.. assertions.Select(a => a.DocumentId)]));
             insert.Parameters.Add(new NpgsqlParameter<string[]>("k", [.. assertions.Select(a => WireNames.Of(a.Kind))]));
@@ -78,7 +69,6 @@ public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<Asserti
             insert.Parameters.Add(new NpgsqlParameter<int?[]>("g", [.. assertions.Select(a => a.Generator is null ? (int?)null : generators[a.Generator])]));
             insert.Parameters.Add(new NpgsqlParameter<string?[]>("e", [.. assertions.Select(a => a.EvidenceJson)]));
             insert.Parameters.Add(new NpgsqlParameter<bool[]>("skip", [.. assertions.Select(a => a.SkipIfRepeated)]));
-            insert.Parameters.Add(new NpgsqlParameter<double>("unit", RepeatedConfidenceUnits * 1e-6));
             await using var reader = await insert.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Provenance.Testing;
 using Provenance.Contracts.Documents;
 
@@ -152,5 +153,14 @@ public class RegistrationTests(RegistryFixture registry) : IClassFixture<Registr
         Assert.Equal("synthetic", doc.Class);
         Assert.Equal("http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia",
             doc.Assertions.Single().Evidence!.Value.GetProperty("digitalSourceType").GetString());
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentSaysABatchItemCarriesARejectionCode()
+    {
+        var json = JsonDocument.Parse(await registry.Client(role: null).GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var code = json.GetProperty("components").GetProperty("schemas").GetProperty(nameof(BatchItemResponse)).GetProperty("properties").GetProperty("code");
+        Assert.Contains("lineage_cycle", code.GetProperty("description").GetString());
     }
 }

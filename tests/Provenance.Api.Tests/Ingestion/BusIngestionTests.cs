@@ -1,4 +1,7 @@
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
+using Provenance.Contracts.Documents;
 using Provenance.Contracts.Ingestion;
 using Provenance.Messaging.Ingestion;
 using Provenance.Testing;
@@ -38,6 +41,34 @@ public class BusIngestionTests(BusRegistryFixture registry) : IClassFixture<BusR
         Assert.Equal(2, await CountAsync("SELECT count(*) FROM sightings s JOIN documents d ON d.id = s.document_id WHERE d.content_hash = decode(@h, 'hex')",
             ("h", TestDocuments.HashOf(shared))));
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM assertions WHERE asserted_by = 'crawler-test' AND class = 'synthetic'"));
+    }
+
+    [Fact]
+    public async Task ARejectedBatchItemCarriesTheSameCodeOverHttpAsOverTheBus()
+    {
+        await using var sink = await SinkAsync();
+        // The same four items each way, on texts of their own: an empty text, a parent id nobody registered, and two
+        // new documents that name each other as parent (the second closes a cycle).
+        (string A, string B) Pair() => (TestDocuments.UniqueText("cycle a"), TestDocuments.UniqueText("cycle b"));
+        var (httpA, httpB) = Pair();
+        var (busA, busB) = Pair();
+        RegisterDocumentRequest HttpItem(string text, ParentReferenceRequest? parent = null) => new(text, Parents: parent is null ? null : [parent]);
+        var http = await registry.Client("crawler").PostAsJsonAsync("/v1/documents/batch", new RegisterDocumentsRequest([
+            HttpItem(" "),
+            HttpItem(TestDocuments.UniqueText(), new ParentReferenceRequest(Id: 987_654_321, Relation: "generated_from")),
+            HttpItem(httpA, new ParentReferenceRequest(ContentHash: TestDocuments.HashOf(httpB), Relation: "generated_from")),
+            HttpItem(httpB, new ParentReferenceRequest(ContentHash: TestDocuments.HashOf(httpA), Relation: "generated_from")),
+        ]));
+        var bus = await sink.SendAsync(new RegisterDocuments(Guid.NewGuid(), "crawler-codes", [
+            Doc(" "),
+            Doc(TestDocuments.UniqueText()) with { Parents = [new ParentReferenceMessage(987_654_321, null, "generated_from")] },
+            Doc(busA) with { Parents = [new ParentReferenceMessage(null, TestDocuments.HashOf(busB), "generated_from")] },
+            Doc(busB) with { Parents = [new ParentReferenceMessage(null, TestDocuments.HashOf(busA), "generated_from")] },
+        ]), CancellationToken.None);
+
+        var items = (await http.Content.ReadFromJsonAsync<RegisterDocumentsResponse>())!.Results;
+        Assert.Equal(["invalid_document", "unknown_parent", null, "lineage_cycle"], items.Select(i => i.Code));
+        Assert.Equal(items.Where(i => i.Status == "rejected").Select(i => (i.Index, i.Code)), bus.Rejected.Select(r => (r.Index, (string?)r.Code)));
     }
 
     [Fact]

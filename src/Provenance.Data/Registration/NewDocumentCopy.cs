@@ -2,7 +2,6 @@ using Npgsql;
 using NpgsqlTypes;
 using Provenance.Data.Generators;
 using Provenance.Domain.Assertions;
-using Provenance.Domain.Datasets;
 using Provenance.Domain.Documents;
 using Provenance.Domain.Lineage;
 
@@ -18,44 +17,21 @@ namespace Provenance.Data.Registration;
 /// <remarks>
 /// The bucket locks make "not registered, nothing pending on it" stable against writers of pending edges, but two
 /// writers may still both see a text as new. The unique index on the content hash then stops the second COPY, and
-/// <see cref="RegisterAsync"/> runs that batch again through the staged merge, which does not mind.
+/// <see cref="RegistrationWriter.RegisterAsync"/> runs that batch again through the staged merge, which does not mind.
 /// </remarks>
-public sealed partial class RegistrationWriter
+internal static class NewDocumentCopy
 {
-    /// <summary>The items that can take the direct path, with the source domain of each one's URI.</summary>
-    static Dictionary<ContentHash, (Item Item, string? Domain)> NewDocumentsWithoutLineage(
-        List<Item> live, HashSet<ContentHash> existing, HashSet<ContentHash> pendingTargets)
+    /// <summary>Writes <paramref name="rows"/> (in content-hash order) and returns the state of each new document.</summary>
+    public static async Task<Dictionary<ContentHash, DocumentState>> InsertAsync(
+        NpgsqlConnection conn, IReadOnlyList<DirectDocument> rows, RegistrationEffects effects, CancellationToken ct)
     {
-        var occurrences = new Dictionary<ContentHash, int>(live.Count);
-        foreach (var item in live)
+        var state = new Dictionary<ContentHash, DocumentState>(rows.Count);
+        if (rows.Count == 0)
         {
-            occurrences[item.S.Hash] = occurrences.GetValueOrDefault(item.S.Hash) + 1;
+            return state;
         }
-        var fresh = new Dictionary<ContentHash, (Item, string?)>(live.Count);
-        foreach (var item in live)
-        {
-            // A text sent twice in one batch, or with a URI whose domain only SQL can judge, goes through the merge,
-            // which picks its earliest sighting and computes the domain in the database.
-            string? domain = null;
-            if (item.S.Parents.Count == 0 && occurrences[item.S.Hash] == 1
-                && !existing.Contains(item.S.Hash) && !pendingTargets.Contains(item.S.Hash)
-                && (item.S.Uri is null || SourceDomain.TryFromPlainUri(item.S.Uri, out domain)))
-            {
-                fresh[item.S.Hash] = (item, domain);
-            }
-        }
-        return fresh;
-    }
-
-    async Task<Dictionary<ContentHash, DocumentState>> InsertNewDocumentsAsync(
-        NpgsqlConnection conn, Dictionary<ContentHash, (Item Item, string? Domain)> fresh, Effects effects, CancellationToken ct)
-    {
-        // In content-hash order, like the merge: two writers that meet on the unique index then wait in one order.
-        var rows = fresh.Values.ToList();
-        rows.Sort((a, b) => a.Item.S.Hash.Bytes.SequenceCompareTo(b.Item.S.Hash.Bytes));
         var generators = await GeneratorStore.EnsureAsync(conn, rows.Select(r => r.Item.S.Declared?.Generator), ct);
         var (now, ids) = await AllocateIdsAsync(conn, rows.Count, ct);
-        var state = new Dictionary<ContentHash, DocumentState>(rows.Count);
 
         await using (var w = await conn.BeginBinaryImportAsync("""
             COPY documents (id, content_hash, char_count, token_count, language, licence, first_seen, last_seen, class, generator_id,
@@ -75,14 +51,14 @@ public sealed partial class RegistrationWriter
                 await w.WriteAsync(item.S.Hash.ToArray(), NpgsqlDbType.Bytea, ct);
                 await w.WriteAsync(item.S.CharCount, NpgsqlDbType.Integer, ct);
                 await w.WriteAsync(item.TokenCount, NpgsqlDbType.Integer, ct);
-                await WriteNullableAsync(w, item.S.Language, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(w, item.S.Licence, NpgsqlDbType.Text, ct);
+                await w.WriteNullableAsync(item.S.Language, NpgsqlDbType.Text, ct);
+                await w.WriteNullableAsync(item.S.Licence, NpgsqlDbType.Text, ct);
                 await w.WriteAsync(seen, NpgsqlDbType.TimestampTz, ct);
                 await w.WriteAsync(seen, NpgsqlDbType.TimestampTz, ct);
                 await w.WriteAsync(cls, "provenance_class", ct);
-                await WriteNullableAsync(w, declared?.Generator is { } g ? generators[g] : (int?)null, NpgsqlDbType.Integer, ct);
-                await WriteNullableAsync(w, depth, NpgsqlDbType.Integer, ct);
-                await WriteNullableAsync(w, domain, NpgsqlDbType.Text, ct);
+                await w.WriteNullableAsync(declared?.Generator is { } g ? generators[g] : (int?)null, NpgsqlDbType.Integer, ct);
+                await w.WriteNullableAsync(depth, NpgsqlDbType.Integer, ct);
+                await w.WriteNullableAsync(domain, NpgsqlDbType.Text, ct);
                 if (declared is null)
                 {
                     await w.WriteNullAsync(ct);
@@ -96,7 +72,7 @@ public sealed partial class RegistrationWriter
             await w.CompleteAsync(ct);
         }
 
-        await CopyTextsAsync(conn, rows.Select((r, i) => (ids[i], r.Item.S.Text)), ct);
+        await BinaryCopy.TextsAsync(conn, rows.Select((r, i) => (ids[i], r.Item.S.Text)), ct);
 
         await using (var w = await conn.BeginBinaryImportAsync(
             "COPY sightings (document_id, uri, crawled_at, crawler) FROM STDIN (FORMAT BINARY)", ct))
@@ -106,7 +82,7 @@ public sealed partial class RegistrationWriter
                 var item = rows[i].Item;
                 await w.StartRowAsync(ct);
                 await w.WriteAsync(ids[i], NpgsqlDbType.Bigint, ct);
-                await WriteNullableAsync(w, item.S.Uri, NpgsqlDbType.Text, ct);
+                await w.WriteNullableAsync(item.S.Uri, NpgsqlDbType.Text, ct);
                 await w.WriteAsync(item.S.CrawledAt ?? now, NpgsqlDbType.TimestampTz, ct);
                 await w.WriteAsync(item.Registrant, NpgsqlDbType.Text, ct);
             }
@@ -128,9 +104,9 @@ public sealed partial class RegistrationWriter
                 await w.WriteAsync(AssertionKind.Declared, "assertion_kind", ct);
                 await w.WriteAsync(item.Registrant, NpgsqlDbType.Text, ct);
                 await w.WriteAsync(d.Class, "provenance_class", ct);
-                await WriteNullableAsync(w, d.Confidence, NpgsqlDbType.Double, ct);
-                await WriteNullableAsync(w, d.Generator is null ? null : (int?)generators[d.Generator], NpgsqlDbType.Integer, ct);
-                await WriteNullableAsync(w, d.EvidenceJson, NpgsqlDbType.Jsonb, ct);
+                await w.WriteNullableAsync(d.Confidence, NpgsqlDbType.Double, ct);
+                await w.WriteNullableAsync(d.Generator is null ? null : (int?)generators[d.Generator], NpgsqlDbType.Integer, ct);
+                await w.WriteNullableAsync(d.EvidenceJson, NpgsqlDbType.Jsonb, ct);
             }
             await w.CompleteAsync(ct);
         }

@@ -3,12 +3,12 @@ using NpgsqlTypes;
 using Provenance.Domain;
 using Provenance.Domain.Assertions;
 
-namespace Provenance.Data.Registration;
+namespace Provenance.Data.Derived;
 
 /// <summary>
 /// Keeps the derived columns of <c>documents</c> true to their sources: <c>class</c>, <c>generator_id</c> and
 /// <c>decided_by</c> (from the assertion history, by <see cref="ProvenancePrecedence"/>) and <c>depth</c> (from the lineage, by
-/// <see cref="Domain.Lineage.GenerationDepth"/>). They are cached because stats and dataset selection filter millions
+/// <see cref="Domain.Lineage.GenerationDepth"/>, as <see cref="GenerationDepthSql"/>). They are cached because stats and dataset selection filter millions
 /// of rows on them, and recomputed set-based inside the transaction that changed their inputs.
 /// </summary>
 /// <remarks>
@@ -74,16 +74,14 @@ internal static class DerivedState
         }
     }
 
-    const string RefreshDepthSql = """
+    static readonly string RefreshDepthSql = $"""
         UPDATE documents d
            SET depth = n.depth
           FROM (SELECT x.id,
-                       CASE WHEN x.class = 'human' THEN 0
-                            WHEN x.class = 'unknown' THEN NULL
-                            WHEN EXISTS (SELECT 1 FROM pending_edges pe WHERE pe.child_id = x.id) THEN NULL
-                            WHEN bool_or(p.id IS NOT NULL AND p.depth IS NULL) THEN NULL
-                            ELSE 1 + COALESCE(max(p.depth), 0)
-                       END AS depth
+                       {GenerationDepthSql.Of("x.class",
+                           hasPendingParents: "EXISTS (SELECT 1 FROM pending_edges pe WHERE pe.child_id = x.id)",
+                           hasParentOfUnknownDepth: "bool_or(p.id IS NOT NULL AND p.depth IS NULL)",
+                           maxParentDepth: "max(p.depth)")} AS depth
                   FROM documents x
                   LEFT JOIN lineage_edges e ON e.child_id = x.id
                   LEFT JOIN documents p ON p.id = e.parent_id
