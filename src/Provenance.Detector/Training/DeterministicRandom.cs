@@ -8,9 +8,9 @@ namespace Provenance.Detector.Training;
 /// </summary>
 internal sealed class DeterministicRandom(ulong seed)
 {
-    ulong state = seed;
+    ulong _state = seed;
 
-    public ulong NextUInt64() => StableHash.SplitMix64Next(ref state);
+    public ulong NextUInt64() => StableHash.SplitMix64Next(ref _state);
 
     /// <summary>Uniform in [0, 1).</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
