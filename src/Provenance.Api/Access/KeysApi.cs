@@ -51,7 +51,7 @@ internal static class KeysApi
         {
             return Problems.NotFound($"there is no API key with id {id}.");
         }
-        cache.Evict(key.KeyHash);
+        cache.Evict(key.Id);
         return TypedResults.Ok(ToResponse(key));
     }
 
