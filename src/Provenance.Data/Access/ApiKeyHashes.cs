@@ -18,7 +18,7 @@ public static class ApiKeyHashes
     /// <summary>The shortest key a person may choose.</summary>
     public const int MinChosenLength = 32;
 
-    // About 30 ms on one core (OWASP's 2023 advice is 600,000 for a password; a chosen key is at least 32
+    // About 50 ms on one core (OWASP's 2023 advice is 600,000 for a password; a chosen key is at least 32
     // characters, and every check of it costs the server this much). Changing it re-hashes the bootstrap key at the
     // next start that sets PROVENANCE_ADMIN_KEY; until then that key no longer verifies.
     const int Pbkdf2Iterations = 100_000;
