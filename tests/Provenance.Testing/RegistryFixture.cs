@@ -35,6 +35,11 @@ public class RegistryFixture : IAsyncLifetime
     /// </summary>
     protected virtual bool DetectorInProcess => false;
 
+    /// <summary>Changes to the host beyond its settings (services, middleware); subclasses add to it.</summary>
+    protected virtual void ConfigureHost(IWebHostBuilder builder)
+    {
+    }
+
     public IServiceProvider Services => Factory.Services;
 
     WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("fixture not initialized");
@@ -58,6 +63,7 @@ public class RegistryFixture : IAsyncLifetime
             {
                 b.UseSetting(key, value);
             }
+            ConfigureHost(b);
         });
         _ = Factory.Server; // start the host: migrations and the bootstrap key run now
         _keys["admin"] = AdminKey;

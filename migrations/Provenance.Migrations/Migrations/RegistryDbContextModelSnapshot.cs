@@ -49,6 +49,10 @@ namespace Provenance.Migrations.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("key_hash");
 
+                    b.Property<byte[]>("KeySalt")
+                        .HasColumnType("bytea")
+                        .HasColumnName("key_salt");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)

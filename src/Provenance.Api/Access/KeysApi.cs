@@ -24,9 +24,9 @@ internal static class KeysApi
         CreateApiKeyRequest request, ApiKeyStore store, CancellationToken ct)
     {
         var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 100 || name.Any(char.IsControl))
+        if (!KeyNames.IsValid(name, out var problem))
         {
-            return Problems.Invalid("name must be 1 to 100 printable characters, such as crawler-commoncrawl.", "invalid_key_name");
+            return Problems.Invalid(problem, "invalid_key_name");
         }
         if (!WireNames.TryParse<ApiRole>(request.Role, out var role))
         {
@@ -51,7 +51,7 @@ internal static class KeysApi
         {
             return Problems.NotFound($"there is no API key with id {id}.");
         }
-        cache.Evict(key.KeyHash);
+        cache.Evict(key.Id);
         return TypedResults.Ok(ToResponse(key));
     }
 

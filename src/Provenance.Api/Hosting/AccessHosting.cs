@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Provenance.Api.Access;
 using Provenance.Domain;
 using Provenance.Domain.Access;
@@ -7,11 +9,17 @@ namespace Provenance.Api.Hosting;
 
 internal static class AccessHosting
 {
-    /// <summary>API keys (the <c>X-Api-Key</c> header) and one authorization policy per permission.</summary>
+    /// <summary>
+    /// API keys (the <c>X-Api-Key</c> header), the throttle on failed ones (the <c>Access</c> section) and one
+    /// authorization policy per permission.
+    /// </summary>
     public static IHostApplicationBuilder AddRegistryAccess(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.Section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccessOptions>, AccessOptions.Validator>());
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ApiKeyCache>();
+        builder.Services.AddSingleton<FailedKeyThrottle>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization(o =>

@@ -59,6 +59,14 @@ internal static partial class DatabaseHosting
     /// </summary>
     public static async Task PrepareRegistryAsync(this WebApplication app)
     {
+        // Checked before anything is written, so that a weak key stops the start with nothing changed.
+        var adminKey = app.Configuration["PROVENANCE_ADMIN_KEY"]?.Trim();
+        if (!string.IsNullOrEmpty(adminKey) && adminKey.Length < ApiKeyHashes.MinChosenLength)
+        {
+            throw new InvalidOperationException(
+                $"PROVENANCE_ADMIN_KEY has {adminKey.Length} characters; it needs at least {ApiKeyHashes.MinChosenLength}. "
+                + "Use a long random value, such as the output of: openssl rand -hex 32");
+        }
         await using var scope = app.Services.CreateAsyncScope();
         var log = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Provenance.Startup");
         if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
@@ -75,14 +83,9 @@ internal static partial class DatabaseHosting
                 await app.Services.GetRequiredService<NpgsqlDataSource>().ReloadTypesAsync();
             }
         }
-        var adminKey = app.Configuration["PROVENANCE_ADMIN_KEY"];
-        if (!string.IsNullOrWhiteSpace(adminKey))
+        if (!string.IsNullOrEmpty(adminKey))
         {
-            if (adminKey.Length < 16)
-            {
-                throw new InvalidOperationException("PROVENANCE_ADMIN_KEY is shorter than 16 characters; use a long random value.");
-            }
-            await scope.ServiceProvider.GetRequiredService<ApiKeyStore>().EnsureBootstrapAdminAsync(adminKey.Trim(), CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<ApiKeyStore>().EnsureBootstrapAdminAsync(adminKey, CancellationToken.None);
             LogAdminKey(log);
         }
         else if (!await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().ApiKeys

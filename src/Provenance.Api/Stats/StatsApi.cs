@@ -12,7 +12,7 @@ internal static class StatsApi
     {
         routes.MapGet("/v1/stats", GetStats).WithName(nameof(GetStats)).WithTags("Stats").RequirePermission(Permission.Read)
             .WithSummary("Counts of documents by class, generator and generation depth.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithAccessProblems();
         return routes;
     }
 
