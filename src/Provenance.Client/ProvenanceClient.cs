@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Provenance.Contracts.Access;
 using Provenance.Contracts.Assertions;
@@ -97,55 +99,108 @@ public sealed class ProvenanceClient(HttpClient http)
         await (await response.Content.ReadAsStreamAsync(ct)).CopyToAsync(destination, ct);
     }
 
+    /// <summary>How <see cref="DatasetDocumentsAsync"/> rides out failures.</summary>
+    public StreamRetry StreamRetry { get; init; } = StreamRetry.Default;
+
     /// <summary>
-    /// A version's documents in order from <paramref name="offset"/>. A stream the network cuts short is resumed from
-    /// the next offset, up to <paramref name="resumes"/> times, so a long export survives a dropped connection.
+    /// A version's documents in order from <paramref name="offset"/>. A stream that fails (the connection drops, the
+    /// response is cut short, the registry answers 5xx before or on resuming) is asked again from the next offset, as
+    /// <see cref="StreamRetry"/> says; each retry is reported to <paramref name="interruptions"/> first. A 4xx answer is
+    /// the caller's to fix and is never retried.
     /// </summary>
     public async IAsyncEnumerable<DatasetDocument> DatasetDocumentsAsync(
-        string versionRef, long offset = 0, bool includeText = true, int resumes = 3, [EnumeratorCancellation] CancellationToken ct = default)
+        string versionRef, long offset = 0, bool includeText = true, IProgress<StreamInterruption>? interruptions = null,
+        [EnumeratorCancellation] CancellationToken ct = default)
     {
         var next = offset;
-        for (var attempt = 0; ; attempt++)
+        for (var failures = 1; ; failures++)
         {
             var url = $"v1/datasets/{Uri.EscapeDataString(versionRef)}/documents?offset={next.ToString(CultureInfo.InvariantCulture)}"
                 + (includeText ? "" : "&text=false");
-            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
-            if (!response.IsSuccessStatusCode)
+            var (response, failure) = await OpenStreamAsync(url, ct);
+            if (response is not null)
             {
-                throw await ProblemAsync(response, ct);
+                using (response)
+                using (var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct)))
+                {
+                    while (true)
+                    {
+                        var (document, lineFailure) = await ReadDocumentAsync(reader, ct);
+                        if (lineFailure is not null)
+                        {
+                            failure = lineFailure;
+                            break;
+                        }
+                        if (document is null)
+                        {
+                            yield break;
+                        }
+                        next = document.Offset + 1;
+                        failures = 1;
+                        yield return document;
+                    }
+                }
             }
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
-            var failed = false;
-            while (true)
+            if (failures > StreamRetry.Retries)
             {
-                string? line;
-                try
-                {
-                    line = await reader.ReadLineAsync(ct);
-                }
-                catch (Exception e) when (e is IOException or HttpRequestException && attempt < resumes)
-                {
-                    failed = true;
-                    break;
-                }
-                if (line is null)
-                {
-                    break;
-                }
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-                var document = JsonSerializer.Deserialize<DatasetDocument>(line, Json)!;
-                next = document.Offset + 1;
-                yield return document;
+                ExceptionDispatchInfo.Throw(failure!);
             }
-            if (!failed)
-            {
-                yield break;
-            }
+            var delay = StreamRetry.DelayBefore(failures);
+            interruptions?.Report(new StreamInterruption(next, failures, StreamRetry.Retries, delay,
+                failure is ProvenanceApiException api ? $"HTTP {(int)api.Status} {api.Message}" : failure!.Message));
+            await Task.Delay(delay, ct);
         }
     }
+
+    /// <summary>The response to a stream request, or the failure worth retrying; a 4xx answer throws.</summary>
+    async Task<(HttpResponseMessage? Response, Exception? Failure)> OpenStreamAsync(string url, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        catch (Exception e) when (IsStreamFailure(e, ct))
+        {
+            return (null, e);
+        }
+        if (response.IsSuccessStatusCode)
+        {
+            return (response, null);
+        }
+        using (response)
+        {
+            var problem = await ProblemAsync(response, ct);
+            return (int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
+                ? (null, problem)
+                : throw problem;
+        }
+    }
+
+    /// <summary>The next document, null at the end of the stream, or the failure that cut it short.</summary>
+    static async Task<(DatasetDocument? Document, Exception? Failure)> ReadDocumentAsync(StreamReader reader, CancellationToken ct)
+    {
+        try
+        {
+            while (await reader.ReadLineAsync(ct) is { } line)
+            {
+                if (line.Length > 0)
+                {
+                    // A line cut short by a connection that closed without an error does not parse: it is a failure too.
+                    return (JsonSerializer.Deserialize<DatasetDocument>(line, Json)!, null);
+                }
+            }
+            return (null, null);
+        }
+        catch (Exception e) when (IsStreamFailure(e, ct) || e is JsonException)
+        {
+            return (null, e);
+        }
+    }
+
+    /// <summary>The network failed or the request timed out (a cancelled <paramref name="ct"/> is the caller's, not a failure).</summary>
+    static bool IsStreamFailure(Exception e, CancellationToken ct) =>
+        e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested);
 
     static string LineageUrl(string docRef, string kind, int? maxDepth, IEnumerable<string>? relations)
     {

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Provenance.Messaging.Hosting;
 
 namespace Provenance.Detection;
 
@@ -26,13 +27,8 @@ public sealed class ClassifyDocumentsConsumerDefinition : ConsumerDefinition<Cla
             .SetTimeLimit(TimeSpan.FromMilliseconds(_options.MaxWaitMilliseconds))
             .SetConcurrencyLimit(1));
         // A database that fails over or drops a connection comes back within seconds; scoring again gives the same
-        // verdicts, and those already recorded are not recorded twice.
-        endpointConfigurator.UseMessageRetry(r =>
-        {
-            r.Exponential(8, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
-            r.Handle<Npgsql.NpgsqlException>(e => e.IsTransient);
-        });
-        // DocumentsClassified leaves only once the verdicts it announces are committed.
-        endpointConfigurator.UseInMemoryOutbox(context);
+        // verdicts, and those already recorded are not recorded twice. DocumentsClassified leaves only once the
+        // verdicts it announces are committed.
+        endpointConfigurator.UseBusRetryAndOutbox(context);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Provenance.Api.Hosting;
 using Provenance.Contracts.Datasets;
 using Provenance.Data.Datasets;
+using Provenance.Messaging.Hosting;
 
 namespace Provenance.Api.Datasets;
 
@@ -39,11 +40,6 @@ public sealed class AssembleDatasetConsumerDefinition : ConsumerDefinition<Assem
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<AssembleDatasetConsumer> consumerConfigurator, IRegistrationContext context)
     {
-        endpointConfigurator.UseMessageRetry(r =>
-        {
-            r.Exponential(5, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1));
-            r.Handle<Npgsql.NpgsqlException>(e => e.IsTransient);
-        });
-        endpointConfigurator.UseInMemoryOutbox(context);
+        endpointConfigurator.UseBusRetryAndOutbox(context);
     }
 }

@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Provenance.Api.Hosting;
+using Provenance.Messaging.Hosting;
 
 namespace Provenance.Api.Ingestion;
 
@@ -23,15 +23,9 @@ public sealed class RegisterDocumentsConsumerDefinition : ConsumerDefinition<Reg
         IRegistrationContext context)
     {
         endpointConfigurator.PrefetchCount = _options.Prefetch;
-        // Transient database failures (a restart, a failover, a deadlock the writer could not resolve) are retried
-        // with backoff; anything else is not going to succeed on a retry and goes to the error queue at once.
-        endpointConfigurator.UseMessageRetry(r =>
-        {
-            r.Exponential(8, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
-            r.Handle<NpgsqlException>(e => e.IsTransient);
-            r.Handle<TimeoutException>();
-        });
-        // Events and answers leave only after Consume returned, that is after the registration committed.
-        endpointConfigurator.UseInMemoryOutbox(context);
+        // Transient database failures (a restart, a failover, a deadlock the writer could not resolve) are redelivered
+        // with backoff; anything else is not going to succeed on a retry and goes to the error queue at once. Events
+        // and answers leave only after Consume returned, that is after the registration committed.
+        endpointConfigurator.UseBusRetryAndOutbox(context);
     }
 }

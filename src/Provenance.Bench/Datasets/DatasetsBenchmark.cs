@@ -109,7 +109,12 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
             clock.Restart();
             var textBytes = await SeedTextsAsync(dataSource, v.Id, ct);
             Report.Line("seed: texts of the version", $"{v.Documents:N0} texts of ~{o.DocumentBytes} B", $"{clock.Elapsed.TotalSeconds:N1} s", $"{textBytes / 1e6:N0} MB");
-            var client = ProvenanceClient.Create(o.ApiUrl, o.ApiKey ?? throw new ArgumentException("--api-key is required with --api-url"), TimeSpan.FromHours(1));
+            var key = o.ApiKey ?? throw new ArgumentException("--api-key is required with --api-url");
+            var client = ProvenanceClient.Create(o.ApiUrl, key, TimeSpan.FromHours(1));
+            var ttfb = await TimeToFirstByteAsync(o.ApiUrl, key, v.Id, v.Documents, ct);
+            Report.Line("export: time to first byte", "GET …/documents at offset 0, half-way, near the end",
+                string.Join(" / ", ttfb.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.TotalMilliseconds:N0} ms"))),
+                "chunked keyset reads: the wait does not grow with the version or the offset");
             foreach (var format in new[] { ExportFormat.Jsonl, ExportFormat.Parquet })
             {
                 var dir = Path.Combine(o.WorkDir, $"{dataset}-{format}".ToLowerInvariant());
@@ -117,10 +122,33 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
                 var seconds = export.Elapsed.TotalSeconds;
                 Report.Line($"export: {format.ToString().ToLowerInvariant()}", $"{export.Documents:N0} docs in {export.Files.Count} shards, {export.FileBytes / 1e6:N0} MB on disk",
                     $"{export.TextBytes / 1e6 / seconds:N1} MB/s", string.Create(CultureInfo.InvariantCulture,
-                        $"of text ({export.TextBytes / 1e6:N0} MB in {seconds:N1} s, {export.Documents / seconds:N0} docs/s, {export.FileBytes / 1e6 / seconds:N1} MB/s written)"));
+                        $"of text ({export.TextBytes / 1e6:N0} MB in {seconds:N1} s, {export.Documents / seconds:N0} docs/s, {export.FileBytes / 1e6 / seconds:N1} MB/s written; first document after {export.FirstDocument.TotalMilliseconds:N0} ms; {export.Retries} retries)"));
                 Directory.Delete(dir, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// From sending <c>GET /v1/datasets/{id}/documents</c> (with texts) to holding the first byte of the body, at the
+    /// start of the version, half-way and near its end; each request is dropped after its first byte.
+    /// </summary>
+    static async Task<TimeSpan[]> TimeToFirstByteAsync(Uri api, string key, long versionId, long documents, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Add(ProvenanceClient.ApiKeyHeader, key);
+        var times = new List<TimeSpan>();
+        foreach (var offset in new[] { 0, documents / 2, Math.Max(0, documents - 10) })
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await http.GetAsync(string.Create(CultureInfo.InvariantCulture, $"v1/datasets/{versionId}/documents?offset={offset}"),
+                HttpCompletionOption.ResponseHeadersRead, ct);
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            var first = new byte[1];
+            await body.ReadExactlyAsync(first, ct);
+            times.Add(clock.Elapsed);
+        }
+        return [.. times];
     }
 
     async Task SeedAsync(NpgsqlDataSource dataSource, long count, CancellationToken ct)

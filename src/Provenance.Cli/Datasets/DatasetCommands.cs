@@ -85,9 +85,17 @@ internal sealed class DatasetCommands(CliContext cli)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .StartAsync(async progress =>
                 {
-                    var task = progress.AddTask($"exporting {Markup.Escape(version.Ref)}", maxValue: Math.Max(1, version.Documents));
+                    var title = $"exporting {Markup.Escape(version.Ref)}";
+                    var task = progress.AddTask(title, maxValue: Math.Max(1, version.Documents));
+                    var retries = 0;
                     result = await exporter.ExportAsync(version.Id.ToString(CultureInfo.InvariantCulture), kind, dir, parse.GetValue(shard),
-                        new SynchronousProgress(n => task.Value = n), token);
+                        new SynchronousProgress<long>(n => task.Value = n),
+                        new SynchronousProgress<StreamInterruption>(i =>
+                        {
+                            retries++;
+                            task.Description = $"{title} [yellow](stream failed at document {i.NextOffset:N0}: {Markup.Escape(i.Reason)}; "
+                                + $"retry {i.Retry} of {i.Retries} in {i.Delay.TotalSeconds:N0} s; {retries} in all)[/]";
+                        }), token);
                     task.Value = task.MaxValue;
                 });
             if (parse.GetValue(cli.Json))
@@ -101,6 +109,10 @@ internal sealed class DatasetCommands(CliContext cli)
                 $"exported [bold]{version.Ref}[/]: {r.Documents:N0} documents in {r.Files.Count} {kind.ToString().ToLowerInvariant()} file(s) to {Path.GetFullPath(dir)}");
             cli.Out.MarkupLineInterpolated(
                 $"{r.TextBytes / 1e6:N1} MB of text, {r.FileBytes / 1e6:N1} MB written, {r.Elapsed.TotalSeconds:N1} s ({r.TextBytes / 1e6 / seconds:N1} MB/s); manifest.json verified against {r.ManifestHash}");
+            if (r.Retries > 0)
+            {
+                cli.Err.MarkupLineInterpolated($"[yellow]the document stream failed {r.Retries} time(s) and was resumed each time from the next document[/]");
+            }
             return 0;
         }, ct));
         return command;
@@ -239,8 +251,8 @@ internal sealed class DatasetCommands(CliContext cli)
     static string P(double share) => share.ToString("0.0%", CultureInfo.InvariantCulture);
 
     /// <summary>Reports on the caller's thread: Progress&lt;T&gt; would post to a thread pool and race the final value.</summary>
-    sealed class SynchronousProgress(Action<long> report) : IProgress<long>
+    sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
-        public void Report(long value) => report(value);
+        public void Report(T value) => report(value);
     }
 }

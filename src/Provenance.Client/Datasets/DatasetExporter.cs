@@ -17,7 +17,10 @@ public enum ExportFormat
 
 /// <param name="TextBytes">UTF-8 bytes of the documents' texts: the payload, the same for every format.</param>
 /// <param name="FileBytes">Bytes written under data/.</param>
-public sealed record ExportResult(string Directory, IReadOnlyList<string> Files, long Documents, long TextBytes, long FileBytes, TimeSpan Elapsed, string ManifestHash);
+/// <param name="FirstDocument">From asking for the documents to holding the first one.</param>
+/// <param name="Retries">How often the document stream failed and was resumed.</param>
+public sealed record ExportResult(string Directory, IReadOnlyList<string> Files, long Documents, long TextBytes, long FileBytes, TimeSpan Elapsed,
+    string ManifestHash, TimeSpan FirstDocument, int Retries);
 
 /// <summary>
 /// Writes a dataset version in the Hugging Face datasets layout: <c>data/train-00000-of-0000N.{jsonl|parquet}</c>
@@ -39,8 +42,12 @@ public sealed class DatasetExporter(ProvenanceClient client)
 
     /// <param name="directory">Created if missing; must be empty, so an export never mixes shards of two versions.</param>
     /// <param name="progress">Documents written so far.</param>
+    /// <param name="interruptions">
+    /// Each failure of the document stream, reported before it is resumed from the document after the last one written
+    /// (the client's <see cref="ProvenanceClient.StreamRetry"/> says how often and after what delay).
+    /// </param>
     public async Task<ExportResult> ExportAsync(string versionRef, ExportFormat format, string directory, int shardDocuments = DefaultShardDocuments,
-        IProgress<long>? progress = null, CancellationToken ct = default)
+        IProgress<long>? progress = null, IProgress<StreamInterruption>? interruptions = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shardDocuments, 1);
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
@@ -57,13 +64,21 @@ public sealed class DatasetExporter(ProvenanceClient client)
         var licences = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
 
         long documents = 0, textBytes = 0;
+        var retries = 0;
+        var firstDocument = TimeSpan.Zero;
+        var streamClock = Stopwatch.StartNew();
+        var counted = new CountingProgress(interruptions, () => retries++);
         var shard = new List<DatasetDocument>(Math.Min(shardDocuments, RowGroupRows));
         ShardWriter? writer = null;
         var current = -1;
         try
         {
-            await foreach (var d in client.DatasetDocumentsAsync(version.Id.ToString(CultureInfo.InvariantCulture), ct: ct))
+            await foreach (var d in client.DatasetDocumentsAsync(version.Id.ToString(CultureInfo.InvariantCulture), interruptions: counted, ct: ct))
             {
+                if (documents == 0)
+                {
+                    firstDocument = streamClock.Elapsed;
+                }
                 var index = (int)(documents / shardDocuments);
                 if (index != current)
                 {
@@ -117,7 +132,17 @@ public sealed class DatasetExporter(ProvenanceClient client)
         await File.WriteAllTextAsync(Path.Combine(directory, "README.md"),
             DatasetCard.Write(version, format, shards, [.. languages], [.. licences]), new UTF8Encoding(false), ct);
         var fileBytes = files.Where(File.Exists).Sum(f => new FileInfo(f).Length);
-        return new ExportResult(directory, files, documents, textBytes, fileBytes, clock.Elapsed, version.ManifestHash);
+        return new ExportResult(directory, files, documents, textBytes, fileBytes, clock.Elapsed, version.ManifestHash, firstDocument, retries);
+    }
+
+    /// <summary>Counts the interruptions on the way to the caller's progress.</summary>
+    sealed class CountingProgress(IProgress<StreamInterruption>? inner, Action count) : IProgress<StreamInterruption>
+    {
+        public void Report(StreamInterruption value)
+        {
+            count();
+            inner?.Report(value);
+        }
     }
 
     /// <summary>One shard file, JSONL or Parquet; Parquet rows are buffered into row groups.</summary>

@@ -12,10 +12,16 @@ namespace Provenance.Data.Datasets;
 
 /// <summary>
 /// Reads dataset versions for the API, the CLI and training jobs. Versions are immutable, so every read of one
-/// gives the same answer; document streams read straight from PostgreSQL without buffering the version.
+/// gives the same answer; document streams read straight from PostgreSQL a chunk at a time, without buffering the version.
 /// </summary>
 public sealed class DatasetQueries(NpgsqlDataSource dataSource)
 {
+    /// <summary>Small enough that a chunk's lookups take milliseconds, large enough that its round trip does not count.</summary>
+    internal const int DefaultChunkSize = 5_000;
+
+    /// <summary>Positions read per query of a document stream. It changes how often the registry is asked, never what a stream holds.</summary>
+    internal int ChunkSize { get; init; } = DefaultChunkSize;
+
     const string SummaryColumns = """
         v.id, ds.name, v.number, v.manifest_hash, v.document_count, v.token_count, v.human_share,
         bds.name, bv.number, v.created_at, v.requested_by
@@ -126,53 +132,74 @@ public sealed class DatasetQueries(NpgsqlDataSource dataSource)
             cmd.Parameters.Add(new NpgsqlParameter<long>("id", id));
             header = (string)(await cmd.ExecuteScalarAsync(ct))!;
         }
-        await ManifestFormat.WriteAsync(output, Encoding.UTF8.GetBytes(header), ManifestDocumentsAsync(conn, id, ct), ct);
-    }
-
-    static async IAsyncEnumerable<(long Id, byte[] Hash)> ManifestDocumentsAsync(NpgsqlConnection conn, long id, [EnumeratorCancellation] CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("""
-            SELECT v.document_id, d.content_hash FROM dataset_version_documents v JOIN documents d ON d.id = v.document_id
-             WHERE v.version_id = @id ORDER BY v.ordinal
-            """, conn);
-        cmd.Parameters.Add(new NpgsqlParameter<long>("id", id));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            yield return (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
-        }
+        var documents = ChunksAsync(conn, "SELECT v.ordinal, v.document_id, d.content_hash FROM dataset_version_documents v JOIN documents d ON d.id = v.document_id",
+            id, 0, long.MaxValue, r => (r.GetInt64(1), r.GetFieldValue<byte[]>(2)), ct);
+        await ManifestFormat.WriteAsync(output, Encoding.UTF8.GetBytes(header), documents, ct);
     }
 
     /// <summary>
     /// The version's documents from position <paramref name="offset"/>, in order, with their texts unless
-    /// <paramref name="includeText"/> is false. Class, generator, depth and tokens are those the version counted.
+    /// <paramref name="includeText"/> is false; at most <paramref name="limit"/> positions. Class, generator, depth and
+    /// tokens are those the version counted.
     /// </summary>
     public async IAsyncEnumerable<DatasetDocument> DocumentsAsync(
         long id, long offset, long? limit, bool includeText, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand($"""
+        var select = $"""
             SELECT v.ordinal, v.document_id, d.content_hash, v.class, v.counted_as, g.name, g.version, v.depth, v.token_count,
                    d.language, d.licence, d.source_domain, {(includeText ? "t.text" : "NULL::text")}
               FROM dataset_version_documents v
               JOIN documents d ON d.id = v.document_id
               LEFT JOIN generators g ON g.id = v.generator_id
               {(includeText ? "JOIN document_texts t ON t.document_id = v.document_id" : "")}
-             WHERE v.version_id = @id AND v.ordinal >= @offset AND v.ordinal < @end
-             ORDER BY v.ordinal
-            """, conn);
-        cmd.Parameters.Add(new NpgsqlParameter<long>("id", id));
-        cmd.Parameters.Add(new NpgsqlParameter<long>("offset", offset));
-        cmd.Parameters.Add(new NpgsqlParameter<long>("end", limit is { } l ? offset + l : long.MaxValue));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+            """;
+        var end = limit is { } l && l < long.MaxValue - offset ? offset + l : long.MaxValue;
+        await foreach (var document in ChunksAsync(conn, select, id, offset, end, ReadDocument, ct))
         {
-            yield return new DatasetDocument(
-                reader.GetInt32(0), reader.GetInt64(1), new ContentHash(reader.GetFieldValue<byte[]>(2)).ToString(),
-                WireNames.Of(reader.GetFieldValue<ProvenanceClass>(3)), WireNames.Of(reader.GetFieldValue<ProvenanceClass>(4)),
-                LineageQueries.GeneratorOf(reader, 5), reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.GetInt32(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10),
-                reader.IsDBNull(11) ? null : reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12));
+            yield return document;
+        }
+    }
+
+    static DatasetDocument ReadDocument(NpgsqlDataReader reader) => new(
+        reader.GetInt32(0), reader.GetInt64(1), new ContentHash(reader.GetFieldValue<byte[]>(2)).ToString(),
+        WireNames.Of(reader.GetFieldValue<ProvenanceClass>(3)), WireNames.Of(reader.GetFieldValue<ProvenanceClass>(4)),
+        LineageQueries.GeneratorOf(reader, 5), reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.GetInt32(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10),
+        reader.IsDBNull(11) ? null : reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12));
+
+    /// <summary>
+    /// Rows of <paramref name="select"/> (whose first column is <c>v.ordinal</c>, <c>v</c> being the version's
+    /// <c>dataset_version_documents</c>) for the positions from <paramref name="from"/> up to <paramref name="end"/>, in
+    /// order, read a chunk of <see cref="ChunkSize"/> positions at a time. Each chunk is its own query, a range scan of the
+    /// primary key <c>(version_id, ordinal)</c> with index lookups for the joins, so its first row comes after a few
+    /// lookups and no single query grows with the version: one query over a million-document version could wait on its
+    /// joins longer than the command timeout before sending its first row. A version never changes once written
+    /// (triggers refuse it), so the chunks read together exactly the rows one query would have.
+    /// </summary>
+    async IAsyncEnumerable<T> ChunksAsync<T>(NpgsqlConnection conn, string select, long id, long from, long end,
+        Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var sql = select + "\n WHERE v.version_id = @id AND v.ordinal >= @from AND v.ordinal < @end ORDER BY v.ordinal LIMIT @n";
+        while (from < end)
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            cmd.Parameters.Add(new NpgsqlParameter<long>("id", id));
+            cmd.Parameters.Add(new NpgsqlParameter<long>("from", from));
+            cmd.Parameters.Add(new NpgsqlParameter<long>("end", end));
+            cmd.Parameters.Add(new NpgsqlParameter<int>("n", ChunkSize));
+            var rows = 0;
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows++;
+                from = reader.GetInt32(0) + 1L;
+                yield return read(reader);
+            }
+            if (rows < ChunkSize)
+            {
+                yield break;
+            }
         }
     }
 

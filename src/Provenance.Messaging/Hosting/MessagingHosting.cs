@@ -32,4 +32,19 @@ public static class MessagingHosting
             h.RequestedConnectionTimeout(TimeSpan.FromSeconds(10));
         });
     }
+
+    /// <summary>
+    /// The bus's retry policy (<see cref="BusRetry"/>), then the in-memory outbox inside it, so that the events and
+    /// answers of a delivery leave only after it succeeded and a failed delivery's are dropped with it. Every consumer
+    /// definition calls this, and nothing else configures retries.
+    /// </summary>
+    public static void UseBusRetryAndOutbox(this IReceiveEndpointConfigurator endpoint, IRegistrationContext context)
+    {
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Intervals([.. BusRetry.Intervals]);
+            r.Handle<Exception>(BusRetry.IsTransient);
+        });
+        endpoint.UseInMemoryOutbox(context);
+    }
 }

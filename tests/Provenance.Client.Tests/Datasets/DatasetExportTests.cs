@@ -11,11 +11,14 @@ public sealed class DatasetExportTests(RegistryFixture registry) : IClassFixture
 {
     readonly string _dir = Directory.CreateTempSubdirectory("provenance-export-").FullName;
 
-    ProvenanceClient Client(string role)
+    /// <summary>Retries a stream as the default does, without making the tests wait.</summary>
+    static readonly StreamRetry FastRetry = new(3, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(40));
+
+    ProvenanceClient Client(string role, HttpMessageHandler? handler = null)
     {
-        var http = new HttpClient(registry.CreateHandler()) { BaseAddress = new Uri("http://registry.test/") };
+        var http = new HttpClient(handler ?? registry.CreateHandler()) { BaseAddress = new Uri("http://registry.test/") };
         http.DefaultRequestHeaders.Add(ProvenanceClient.ApiKeyHeader, registry.Key(role));
-        return new ProvenanceClient(http);
+        return new ProvenanceClient(http) { StreamRetry = FastRetry };
     }
 
     async Task<string> VersionAsync()
@@ -36,7 +39,7 @@ public sealed class DatasetExportTests(RegistryFixture registry) : IClassFixture
         var expected = await registry.Client("trainer").DocumentsAsync(versionRef);
         var progress = new List<long>();
 
-        var result = await new DatasetExporter(client).ExportAsync(versionRef, ExportFormat.Parquet, _dir, shardDocuments: 12, new SyncProgress(progress.Add));
+        var result = await new DatasetExporter(client).ExportAsync(versionRef, ExportFormat.Parquet, _dir, shardDocuments: 12, new SyncProgress<long>(progress.Add));
 
         Assert.Equal(["train-00000-of-00003.parquet", "train-00001-of-00003.parquet", "train-00002-of-00003.parquet"],
             Directory.GetFiles(Path.Combine(_dir, "data")).Select(Path.GetFileName).Order());
@@ -103,10 +106,152 @@ public sealed class DatasetExportTests(RegistryFixture registry) : IClassFixture
         Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(_dir).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task AnExportResumesAfterTheStreamIsCutAndTheRegistryAnswers500AndWritesTheSameBytes()
+    {
+        var versionRef = await VersionAsync();
+        var undisturbed = Path.Combine(_dir, "undisturbed");
+        var resumed = Path.Combine(_dir, "resumed");
+        await new DatasetExporter(Client("trainer")).ExportAsync(versionRef, ExportFormat.Jsonl, undisturbed, shardDocuments: 8);
+        var faults = new StreamFaults(registry.CreateHandler(), cutAfterBytes: 2_500, failures: 1);
+        var interruptions = new List<StreamInterruption>();
+
+        var result = await new DatasetExporter(Client("trainer", faults)).ExportAsync(versionRef, ExportFormat.Jsonl, resumed, shardDocuments: 8,
+            interruptions: new SyncProgress<StreamInterruption>(interruptions.Add));
+
+        var cutAt = interruptions[0].NextOffset;
+        Assert.InRange(cutAt, 1, 29);
+        Assert.Equal(["?offset=0", $"?offset={cutAt}", $"?offset={cutAt}"], faults.DocumentRequests);
+        Assert.Equal([(cutAt, 1), (cutAt, 2)], interruptions.Select(i => (i.NextOffset, i.Retry)));
+        Assert.Contains("500", interruptions[1].Reason);
+        Assert.Equal(2, result.Retries);
+        Assert.Equal(30, result.Documents);
+        var files = Directory.GetFiles(undisturbed, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(undisturbed, f)).Order().ToList();
+        Assert.Equal(files, Directory.GetFiles(resumed, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(resumed, f)).Order());
+        Assert.Equal(6, files.Count);
+        Assert.All(files, f => Assert.Equal(File.ReadAllBytes(Path.Combine(undisturbed, f)), File.ReadAllBytes(Path.Combine(resumed, f))));
+    }
+
+    [Fact]
+    public async Task AnExportGivesUpAfterTheRetriesItIsAllowedAndSaysWhy()
+    {
+        var versionRef = await VersionAsync();
+        var faults = new StreamFaults(registry.CreateHandler(), cutAfterBytes: null, failures: int.MaxValue);
+        var interruptions = new List<StreamInterruption>();
+
+        var error = await Assert.ThrowsAsync<ProvenanceApiException>(() => new DatasetExporter(Client("trainer", faults)).ExportAsync(
+            versionRef, ExportFormat.Jsonl, _dir, interruptions: new SyncProgress<StreamInterruption>(interruptions.Add)));
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, error.Status);
+        Assert.Contains("Timeout during reading attempt", error.Message);
+        Assert.Equal(FastRetry.Retries + 1, faults.DocumentRequests.Count);
+        Assert.Equal(Enumerable.Range(1, FastRetry.Retries), interruptions.Select(i => i.Retry));
+    }
+
+    [Fact]
+    public async Task AClientErrorIsNeverRetried()
+    {
+        var interruptions = new List<StreamInterruption>();
+
+        var error = await Assert.ThrowsAsync<ProvenanceApiException>(async () =>
+        {
+            await foreach (var _ in Client("trainer").DatasetDocumentsAsync("no-such-dataset@1", interruptions: new SyncProgress<StreamInterruption>(interruptions.Add)))
+            {
+            }
+        });
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, error.Status);
+        Assert.Empty(interruptions);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    sealed class SyncProgress(Action<long> report) : IProgress<long>
+    /// <summary>
+    /// Fault injection in front of the real API, on <c>…/documents</c> requests only: the first response is cut off after
+    /// <paramref name="cutAfterBytes"/> bytes of its body, as when the connection drops or the registry aborts the
+    /// stream; the next <paramref name="failures"/> requests are answered 500 with the problem PostgreSQL's command
+    /// timeout gives, as when the registry cannot start the stream; later ones pass.
+    /// </summary>
+    sealed class StreamFaults(HttpMessageHandler api, int? cutAfterBytes, int failures) : DelegatingHandler(api)
     {
-        public void Report(long value) => report(value);
+        int _failures = failures;
+
+        public List<string> DocumentRequests { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (!request.RequestUri!.AbsolutePath.EndsWith("/documents", StringComparison.Ordinal))
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+            DocumentRequests.Add(request.RequestUri.Query);
+            if (DocumentRequests.Count > 1 || cutAfterBytes is null)
+            {
+                if (_failures-- > 0)
+                {
+                    return new HttpResponseMessage(System.Net.HttpStatusCode.InternalServerError)
+                    {
+                        Content = new StringContent("""{"title":"An unexpected error occurred","status":500,"detail":"Exception while reading from stream: Timeout during reading attempt","code":"internal_error"}""",
+                            System.Text.Encoding.UTF8, "application/problem+json"),
+                    };
+                }
+                return await base.SendAsync(request, cancellationToken);
+            }
+            var response = await base.SendAsync(request, cancellationToken);
+            var cut = new StreamContent(new CutShortStream(await response.Content.ReadAsStreamAsync(cancellationToken), cutAfterBytes.Value));
+            foreach (var header in response.Content.Headers)
+            {
+                cut.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+            response.Content = cut;
+            return response;
+        }
+    }
+
+    /// <summary>Reads <paramref name="bytes"/> bytes of the body, then fails as a dropped connection does.</summary>
+    sealed class CutShortStream(Stream inner, int bytes) : Stream
+    {
+        int _left = bytes;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_left <= 0)
+            {
+                throw new IOException("The response ended prematurely: the connection was reset.");
+            }
+            var read = await inner.ReadAsync(buffer[..Math.Min(buffer.Length, _left)], cancellationToken);
+            _left -= read;
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+
+    sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 }
