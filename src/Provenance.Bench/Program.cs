@@ -114,7 +114,7 @@ detector.SetAction(parse =>
 
 var tokenTexts = new Option<int>("--texts") { Description = "Synthetic documents of ~1 KB counted per pass.", DefaultValueFactory = _ => 20_000 };
 var tokenThreads = new Option<int>("--threads") { DefaultValueFactory = _ => 1 };
-var runSizes = new Option<int[]>("--run-kib") { Description = "Sizes (KiB of UTF-8) of the single runs timed; none to skip them.", DefaultValueFactory = _ => [16, 64, 256, 1024], AllowMultipleArgumentsPerToken = true };
+var runSizes = new Option<int[]>("--run-kib") { Description = "Sizes (KiB of UTF-8) of the single runs timed; 0 skips them.", DefaultValueFactory = _ => [16, 64, 256, 1024], AllowMultipleArgumentsPerToken = true };
 var tokens = new Command("tokens", "Token-counting throughput on prose against the library, and the time one unbroken run of letters, spaces, digits... takes.")
 {
     tokenTexts, tokenThreads, runSizes,
@@ -129,7 +129,7 @@ tokens.SetAction(parse =>
         $"{prose.WarmMegabytesPerSecond:F1} MB/s", $"first pass {prose.FirstPassMegabytesPerSecond:F1} MB/s, library {prose.LibraryMegabytesPerSecond:F1} MB/s");
     foreach (var (shape, unit) in TokenCounterBenchmark.RunShapes)
     {
-        foreach (var kib in parse.GetValue(runSizes) ?? [])
+        foreach (var kib in (parse.GetValue(runSizes) ?? []).Where(kib => kib > 0))
         {
             var (seconds, count) = TokenCounterBenchmark.TimeRun(unit, kib);
             Report.Line("count tokens, one run", $"{kib:N0} KiB of {shape}", $"{seconds:F3} s", $"{count:N0} tokens");
