@@ -3,6 +3,7 @@
 #   deploy/scripts/bench.sh registry [options]   batch registration throughput, ancestor-query latency on a 1M-doc DAG
 #   deploy/scripts/bench.sh ingest [options]     1M documents end to end through RabbitMQ vs. a raw binary COPY
 #   deploy/scripts/bench.sh detector [options]   detector throughput on ~1 KB documents (no servers needed)
+#   deploy/scripts/bench.sh tokens [options]     token counting on prose vs. the library, and on single long runs (no servers)
 #   deploy/scripts/bench.sh datasets [options]   a 1M-document mix from a 10M-document registry vs. ORDER BY random(); export MB/s
 # It starts a throwaway PostgreSQL (durable settings, as in production, with a larger buffer cache), RabbitMQ and the
 # API (consuming from RabbitMQ) in Release mode on 127.0.0.1, passes the remaining arguments to src/Provenance.Bench,
@@ -11,9 +12,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)
 cd "$root"
-[ $# -ge 1 ] || die "usage: deploy/scripts/bench.sh registry|ingest|detector [options]  (see: dotnet run --project src/Provenance.Bench -- --help)"
+[ $# -ge 1 ] || die "usage: deploy/scripts/bench.sh registry|ingest|detector|datasets|tokens [options]  (see: dotnet run --project src/Provenance.Bench -- --help)"
 
-if [ "$1" = detector ]; then
+if [ "$1" = detector ] || [ "$1" = tokens ]; then
   log "building in Release"
   dotnet build "$root/src/Provenance.Bench" -c Release -nologo -v quiet >/dev/null
   exec dotnet "$root/src/Provenance.Bench/bin/Release/net10.0/Provenance.Bench.dll" "$@"

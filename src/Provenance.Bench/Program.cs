@@ -112,6 +112,32 @@ detector.SetAction(parse =>
     return 0;
 });
 
-var root = new RootCommand("Provenance benchmarks. Each prints its figures; deploy/scripts/bench.sh starts the servers they need.") { registry, ingest, datasets, detector };
+var tokenTexts = new Option<int>("--texts") { Description = "Synthetic documents of ~1 KB counted per pass.", DefaultValueFactory = _ => 20_000 };
+var tokenThreads = new Option<int>("--threads") { DefaultValueFactory = _ => 1 };
+var runSizes = new Option<int[]>("--run-kib") { Description = "Sizes (KiB of UTF-8) of the single runs timed; 0 skips them.", DefaultValueFactory = _ => [16, 64, 256, 1024], AllowMultipleArgumentsPerToken = true };
+var tokens = new Command("tokens", "Token-counting throughput on prose against the library, and the time one unbroken run of letters, spaces, digits... takes.")
+{
+    tokenTexts, tokenThreads, runSizes,
+};
+tokens.SetAction(parse =>
+{
+    Report.Header("token counter benchmark", null);
+    var text = new SyntheticText(seed: 42);
+    var texts = Enumerable.Range(0, parse.GetValue(tokenTexts)).Select(i => text.Next(1_000, i)).ToList();
+    var prose = TokenCounterBenchmark.Run(texts, parse.GetValue(tokenThreads));
+    Report.Line("count tokens, prose", $"{prose.Texts:N0} texts, {prose.Megabytes:F1} MB, {prose.Threads} thread(s)",
+        $"{prose.WarmMegabytesPerSecond:F1} MB/s", $"first pass {prose.FirstPassMegabytesPerSecond:F1} MB/s, library {prose.LibraryMegabytesPerSecond:F1} MB/s");
+    foreach (var (shape, unit) in TokenCounterBenchmark.RunShapes)
+    {
+        foreach (var kib in (parse.GetValue(runSizes) ?? []).Where(kib => kib > 0))
+        {
+            var (seconds, count) = TokenCounterBenchmark.TimeRun(unit, kib);
+            Report.Line("count tokens, one run", $"{kib:N0} KiB of {shape}", $"{seconds:F3} s", $"{count:N0} tokens");
+        }
+    }
+    return 0;
+});
+
+var root = new RootCommand("Provenance benchmarks. Each prints its figures; deploy/scripts/bench.sh starts the servers they need.") { registry, ingest, datasets, detector, tokens };
 root.Options.Add(connection);
 return await root.Parse(args).InvokeAsync();

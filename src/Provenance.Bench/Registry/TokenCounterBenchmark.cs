@@ -57,6 +57,26 @@ public static class TokenCounterBenchmark
         return new TokenCounterBenchmarkResult(texts.Count, megabytes, threads, libraryRate, firstPassRate, warmRate);
     }
 
+    /// <summary>
+    /// Shapes of one unbroken run that the pre-tokenizer keeps as a single piece (or splits into many): byte-pair
+    /// merging such a piece naively is quadratic in its length, so each is timed at several sizes.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Shape, string Unit)> RunShapes =
+    [
+        ("one letter", "a"), ("capital letter", "A"), ("spaces", " "), ("two-letter pattern", "ab"), ("digits", "7"), ("CJK", "中"),
+        ("tabs and spaces", "\t "), ("line breaks", "\n"), ("emoji", "😀"), ("lone surrogates", "\uD800"), ("special tokens", "<|endoftext|>"),
+    ];
+
+    /// <summary>Seconds <see cref="TokenCounter.Count"/> takes on <paramref name="unit"/> repeated to <paramref name="kib"/> KiB of UTF-8.</summary>
+    public static (double Seconds, int Tokens) TimeRun(string unit, int kib)
+    {
+        var text = new StringBuilder().Insert(0, unit, Math.Max(1, kib * 1024 / Encoding.UTF8.GetByteCount(unit))).ToString();
+        TokenCounter.Count("warm up");
+        var stopwatch = Stopwatch.StartNew();
+        var tokens = TokenCounter.Count(text);
+        return (stopwatch.Elapsed.TotalSeconds, tokens);
+    }
+
     static long Total(IReadOnlyList<string> texts, int threads, Func<string, int> count)
     {
         if (threads == 1)

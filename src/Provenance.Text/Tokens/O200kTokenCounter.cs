@@ -10,23 +10,31 @@ namespace Provenance.Text.Tokens;
 /// </summary>
 internal sealed class O200kTokenCounter(TiktokenTokenizer tokenizer, BytePairRanks? ranks, int cacheSlots = PieceCountCache.DefaultSlots)
 {
+    const int None = -1;
+    const int NotSearched = int.MinValue;
+
     readonly string[] _specialTokens = [.. tokenizer.SpecialTokens?.Keys ?? []];
     readonly PieceCountCache _pieces = new(new BytePairCounter(tokenizer, ranks), cacheSlots);
 
     public int Count(string text)
     {
         var count = 0;
-        var rest = text.AsSpan();
+        var at = 0;
+        // Where each special token next occurs at or after `at`, searched for again only once `at` has passed it: searching
+        // for every special token after each one found would rescan the rest of the text for the absent ones, which is
+        // quadratic in a text made of special tokens.
+        Span<int> next = stackalloc int[_specialTokens.Length];
+        next.Fill(NotSearched);
         // A special token is one token. (The library reads that from its LRU cache, seeded with the special tokens at
         // construction; once enough other pieces evict them it byte-pair encodes "<|endoftext|>" into 7 tokens.
         // Counting 1 always is what it answers while fresh, and keeps a document's count from depending on what
         // the process counted before.)
-        for (var (at, length) = NextSpecialToken(rest); at >= 0; (at, length) = NextSpecialToken(rest))
+        for (var (found, length) = NextSpecialToken(text, at, next); found >= 0; (found, length) = NextSpecialToken(text, at, next))
         {
-            count += CountOrdinary(rest[..at]) + 1;
-            rest = rest[(at + length)..];
+            count += CountOrdinary(text.AsSpan(at, found - at)) + 1;
+            at = found + length;
         }
-        return count + CountOrdinary(rest);
+        return count + CountOrdinary(text.AsSpan(at));
     }
 
     /// <summary>Text without special tokens: the regex runs on it alone, so its end is the end of the input.</summary>
@@ -42,16 +50,23 @@ internal sealed class O200kTokenCounter(TiktokenTokenizer tokenizer, BytePairRan
         return count;
     }
 
-    /// <summary>The leftmost special token, the first listed on a tie, as the library's <c>a|b</c> regex finds it.</summary>
-    (int At, int Length) NextSpecialToken(ReadOnlySpan<char> text)
+    /// <summary>
+    /// The leftmost special token at or after <paramref name="from"/>, the first listed on a tie, as the library's
+    /// <c>a|b</c> regex finds it; <paramref name="next"/> keeps each one's next position (-1: none is left).
+    /// </summary>
+    (int At, int Length) NextSpecialToken(string text, int from, Span<int> next)
     {
         var (at, length) = (-1, 0);
-        foreach (var special in _specialTokens)
+        for (var i = 0; i < _specialTokens.Length; i++)
         {
-            var found = text.IndexOf(special, StringComparison.Ordinal);
-            if (found >= 0 && (at < 0 || found < at))
+            if (next[i] < from && next[i] != None)
             {
-                (at, length) = (found, special.Length);
+                var found = text.AsSpan(from).IndexOf(_specialTokens[i], StringComparison.Ordinal);
+                next[i] = found < 0 ? None : from + found;
+            }
+            if (next[i] != None && (at < 0 || next[i] < at))
+            {
+                (at, length) = (next[i], _specialTokens[i].Length);
             }
         }
         return (at, length);

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Provenance.Testing;
 using Provenance.Contracts.Documents;
+using Provenance.Text.Tokens;
 
 namespace Provenance.Api.Tests.Documents;
 
@@ -30,6 +32,24 @@ public class RegistrationTests(RegistryFixture registry) : IClassFixture<Registr
         Assert.Equal(2, doc.SightingCount);
         Assert.Equal(["https://a.example/1", "https://b.example/2"], doc.Sightings.Select(s => s.Uri).Order());
         Assert.Equal(1, await registry.ScalarAsync<long>("SELECT count(*) FROM documents WHERE content_hash = decode(@h, 'hex')", ("h", a.ContentHash)));
+    }
+
+    [Fact]
+    public async Task AMebibyteOfOneUnbrokenRunIsRegisteredPromptly()
+    {
+        // One run of letters is one pre-token; counting its tokens once took minutes, long after the client gave up.
+        var unique = TestDocuments.UniqueText() + " ";
+        var text = unique + new string('a', (1 << 20) - unique.Length);
+
+        var stopwatch = Stopwatch.StartNew();
+        var response = await _crawler.PostAsJsonAsync("/v1/documents", new RegisterDocumentRequest(text, "https://a.example/run"));
+        stopwatch.Stop();
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"registration took {stopwatch.Elapsed.TotalSeconds:F1} s");
+        var registered = await response.Content.ReadFromJsonAsync<RegisteredDocumentResponse>();
+        var doc = await _reader.GetJsonAsync<DocumentResponse>($"/v1/documents/{registered!.Id}");
+        Assert.Equal(TokenCounter.Count(text), doc.TokenCount);
     }
 
     [Fact]
