@@ -110,9 +110,9 @@ public static class StoredValues
         long scale = point < 0 ? 0 : mantissa.Length - point - 1;
         if (e >= 0)
         {
-            // Beyond a few digits the exponent cannot give a finite double with a small scale: the checks above decide.
+            // PostgreSQL's numeric input refuses large exponents whatever the digits before them.
             if (!int.TryParse(raw.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent)
-                || Math.Abs(exponent) > MaxJsonNumberScale)
+                || exponent is > MaxJsonNumberScale or < -MaxJsonNumberScale)
             {
                 return false;
             }

@@ -128,7 +128,7 @@ public class UnstorableInputTests(RegistryFixture registry) : IClassFixture<Regi
         await AssertRefusedAsync(() => Post(_curator, $"/v1/documents/{doc.Id}/assertions", """{"class": "human", "comment": "looks fine"}"""),
             "unknown_member", "'comment'");
         await AssertRefusedAsync(() => Post(_crawler, "/v1/documents",
-                $$"""{"text": {{Text()}}, "declared": {"class": "synthetic", "model": "gpt-4o@1"}}"""),
+                $$$"""{"text": {{{Text()}}}, "declared": {"class": "synthetic", "model": "gpt-4o@1"}}"""),
             "unknown_member", "'model'", "$.declared.model");
     }
 }

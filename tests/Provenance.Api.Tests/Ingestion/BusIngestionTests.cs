@@ -44,29 +44,6 @@ public class BusIngestionTests(BusRegistryFixture registry) : IClassFixture<BusR
     }
 
     [Fact]
-    public async Task ItemsWithValuesTheRegistryCannotStoreAreRejectedAloneOverTheBus()
-    {
-        await using var sink = await SinkAsync();
-        var good = TestDocuments.UniqueText();
-        var batch = new RegisterDocuments(Guid.NewGuid(), "crawler-unstorable", [
-            Doc(good) with { Licence = "CC0" },
-            Doc(TestDocuments.UniqueText()) with { Licence = "CC\0BY" },
-            Doc(TestDocuments.UniqueText(), "javascript:alert(1)"),
-            Doc(TestDocuments.UniqueText()) with { CrawlerId = "crawler\u001b[2J" },
-        ]);
-
-        var answer = await sink.SendAsync(batch, CancellationToken.None);
-
-        Assert.Equal(1, answer.Created);
-        Assert.Equal([1, 2, 3], answer.Rejected.Select(r => r.Index));
-        Assert.All(answer.Rejected, r => Assert.Equal("invalid_document", r.Code));
-        Assert.Contains("licence contains a NUL", answer.Rejected[0].Reason);
-        Assert.Contains("scheme 'javascript'", answer.Rejected[1].Reason);
-        Assert.Contains("crawler contains the control character U+001B", answer.Rejected[2].Reason);
-        Assert.Equal(1, await CountAsync("SELECT count(*) FROM documents WHERE content_hash = decode(@h, 'hex')", ("h", TestDocuments.HashOf(good))));
-    }
-
-    [Fact]
     public async Task ARejectedBatchItemCarriesTheSameCodeOverHttpAsOverTheBus()
     {
         await using var sink = await SinkAsync();
