@@ -21,29 +21,10 @@ public static class TextNormalizer
             error = "text is empty; a document needs at least one non-whitespace character.";
             return false;
         }
-        for (var i = 0; i < text.Length; i++)
+        if (StorableText.Check("text", text) is { } unstorable)
         {
-            var c = text[i];
-            if (c == '\0')
-            {
-                error = $"text contains a NUL character at position {i}; remove it (documents are plain text).";
-                return false;
-            }
-            if (char.IsHighSurrogate(c))
-            {
-                if (i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-                {
-                    i++;
-                    continue;
-                }
-                error = $"text is not valid Unicode: an unpaired surrogate at position {i} cannot be encoded as UTF-8.";
-                return false;
-            }
-            if (char.IsLowSurrogate(c))
-            {
-                error = $"text is not valid Unicode: an unpaired surrogate at position {i} cannot be encoded as UTF-8.";
-                return false;
-            }
+            error = unstorable;
+            return false;
         }
 
         var s = text.AsSpan();

@@ -58,6 +58,14 @@ internal static class AssertionsApi
         {
             return Problems.Invalid("evidence must be a JSON object.", "invalid_evidence");
         }
+        if (request.Evidence is { } stored && StoredValues.Json("evidence", stored) is { } unstorable)
+        {
+            return Problems.Invalid(unstorable, "invalid_evidence");
+        }
+        if (StoredValues.FreeText("note", request.Note) is { } badNote)
+        {
+            return Problems.Invalid(badNote, "invalid_note");
+        }
         var evidence = BuildEvidence(request);
         if (evidence is { Length: > MaxEvidenceBytes })
         {

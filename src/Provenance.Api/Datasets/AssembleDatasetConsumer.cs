@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Provenance.Api.Hosting;
 using Provenance.Contracts.Datasets;
 using Provenance.Data.Datasets;
+using Provenance.Domain;
 using Provenance.Messaging.Hosting;
 
 namespace Provenance.Api.Datasets;
@@ -18,7 +19,9 @@ public sealed class AssembleDatasetConsumer(DatasetAssembler assembler) : IConsu
     {
         var request = context.Message;
         var requestedBy = string.IsNullOrWhiteSpace(request.RequestedBy) ? "bus" : request.RequestedBy.Trim();
-        var answer = (await assembler.AssembleAsync(request.Spec, requestedBy, context.CancellationToken, request.RequestId))
+        var answer = (StoredValues.Line("requestedBy", requestedBy) is { } unstorable
+                ? new AssemblyRefused(AssemblyRefused.InvalidSpec, unstorable, [])
+                : await assembler.AssembleAsync(request.Spec, requestedBy, context.CancellationToken, request.RequestId))
             .ToMessage(request.RequestId);
         await context.Publish(answer);
         if (context.ResponseAddress is not null)

@@ -3,6 +3,7 @@ using Provenance.Api.Access;
 using Provenance.Api.Hosting;
 using Provenance.Contracts.Generators;
 using Provenance.Data.Generators;
+using Provenance.Domain;
 using Provenance.Domain.Access;
 using Provenance.Domain.Generators;
 
@@ -34,6 +35,10 @@ internal static class GeneratorsApi
         if (request.Vendor is { Length: > 200 } || request.Family is { Length: > 200 })
         {
             return Problems.Invalid("vendor and family are limited to 200 characters.", "invalid_generator");
+        }
+        if ((StoredValues.Line("vendor", request.Vendor?.Trim()) ?? StoredValues.Line("family", request.Family?.Trim())) is { } unstorable)
+        {
+            return Problems.Invalid(unstorable, "invalid_generator");
         }
         return TypedResults.Ok(await queries.UpsertAsync(name, request.Vendor?.Trim(), request.Family?.Trim(), ct));
     }

@@ -1,7 +1,9 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Provenance.Contracts.Documents;
 
 namespace Provenance.Api.Hosting;
 
@@ -47,7 +49,7 @@ internal static class ErrorHandling
 }
 
 /// <summary>Turns request-binding failures into a 400 (or 413) that quotes the parser's complaint.</summary>
-internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public const string BodyTooLarge = "The request body is larger than the registry accepts (Registry:MaxRequestBytes). Send fewer documents per request.";
 
@@ -77,6 +79,14 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
         }
         var where = chain.OfType<JsonException>().Select(j => j.Path).FirstOrDefault(p => p is not null);
         var at = where is null ? "" : $" (at {where})";
+        if (chain.OfType<JsonException>().Select(j => UnmappedMember().Match(j.Message)).FirstOrDefault(m => m.Success) is { } unmapped)
+        {
+            var (member, type) = (unmapped.Groups["member"].Value, unmapped.Groups["type"].Value);
+            type = type[(type.LastIndexOf('.') + 1)..];
+            return ("The request body has an unknown member",
+                $"The body has a member '{member}'{at} that {type} does not have; the registry refuses members it does not know rather than drop them.{Hint(type, member)} The API is described at /docs.",
+                "unknown_member");
+        }
         if (chain.Any(e => e is System.Text.DecoderFallbackException || e.Message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase)))
         {
             return ("The request body is not valid UTF-8", $"The body contains bytes that are not valid UTF-8{at}. Encode the text as UTF-8.", "invalid_utf8");
@@ -100,6 +110,15 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
         }
         return ("The request is not valid", bad.Message, "bad_request");
     }
+
+    static string Hint(string type, string member) =>
+        type == nameof(RegisterDocumentRequest) && member.Equals("url", StringComparison.OrdinalIgnoreCase)
+            ? " A document's source URI is sourceUri over HTTP (url is its name in JSONL files and bus messages)."
+            : "";
+
+    // The message System.Text.Json gives when UnmappedMemberHandling is Disallow; it has no exception type of its own.
+    [GeneratedRegex("The JSON property '(?<member>.*)' could not be mapped to any .NET member contained in type '(?<type>[^']*)'")]
+    private static partial Regex UnmappedMember();
 
     // System.Text.Json appends a ' Path: $.x | LineNumber: 0 | BytePositionInLine: 7.' locator; keep it, it tells
     // the caller where to look, but drop the .NET type names it sometimes mentions.

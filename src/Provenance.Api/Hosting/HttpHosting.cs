@@ -16,7 +16,9 @@ internal static class HttpHosting
         builder.Services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+            // A member the API does not know is a client's mistake (a misspelling, the JSONL name url for sourceUri):
+            // dropping it would answer 201 and lose the value, so the request is refused with the member named.
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
         return builder;
     }

@@ -69,6 +69,10 @@ public sealed class RegisterDocumentsConsumer(RegistrationWriter writer, Detecti
         {
             throw new InvalidBatchException("the batch has no crawlerId; say which crawler sent it.");
         }
+        if (StoredValues.Line("crawlerId", batch.CrawlerId.Trim()) is { } unstorable)
+        {
+            throw new InvalidBatchException(unstorable);
+        }
     }
 }
 

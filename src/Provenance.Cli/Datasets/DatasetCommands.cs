@@ -46,7 +46,7 @@ internal sealed class DatasetCommands(CliContext cli)
                 cli.PrintJson(version);
                 return 0;
             }
-            o.MarkupLineInterpolated($"[bold]{version.Status}[/] [bold]{version.Ref}[/] (id {version.Id}){(version.Base is null ? "" : $" on {version.Base}")}: {version.Documents:N0} documents, {version.Tokens:N0} tokens");
+            o.MarkupLineInterpolated($"[bold]{version.Status}[/] [bold]{Terminal.Line(version.Ref)}[/] (id {version.Id}){(version.Base is null ? "" : $" on {Terminal.Line(version.Base)}")}: {version.Documents:N0} documents, {version.Tokens:N0} tokens");
             o.MarkupLineInterpolated($"manifest {version.ManifestHash}");
             PrintManifest(version.Manifest);
             return 0;
@@ -85,7 +85,7 @@ internal sealed class DatasetCommands(CliContext cli)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .StartAsync(async progress =>
                 {
-                    var title = $"exporting {Markup.Escape(version.Ref)}";
+                    var title = $"exporting {Terminal.Escape(version.Ref)}";
                     var task = progress.AddTask(title, maxValue: Math.Max(1, version.Documents));
                     var retries = 0;
                     result = await exporter.ExportAsync(version.Id.ToString(CultureInfo.InvariantCulture), kind, dir, parse.GetValue(shard),
@@ -93,7 +93,7 @@ internal sealed class DatasetCommands(CliContext cli)
                         new SynchronousProgress<StreamInterruption>(i =>
                         {
                             retries++;
-                            task.Description = $"{title} [yellow](stream failed at document {i.NextOffset:N0}: {Markup.Escape(i.Reason)}; "
+                            task.Description = $"{title} [yellow](stream failed at document {i.NextOffset:N0}: {Terminal.Escape(i.Reason)}; "
                                 + $"retry {i.Retry} of {i.Retries} in {i.Delay.TotalSeconds:N0} s; {retries} in all)[/]";
                         }), token);
                     task.Value = task.MaxValue;
@@ -148,7 +148,7 @@ internal sealed class DatasetCommands(CliContext cli)
                 cli.PrintJson(version);
                 return 0;
             }
-            cli.Out.MarkupLineInterpolated($"[bold]{version.Ref}[/] (id {version.Id}){(version.Base is null ? "" : $" on {version.Base}")}: {version.Documents:N0} documents, {version.Tokens:N0} tokens, by {version.RequestedBy} at {version.CreatedAt:u}");
+            cli.Out.MarkupLineInterpolated($"[bold]{Terminal.Line(version.Ref)}[/] (id {version.Id}){(version.Base is null ? "" : $" on {Terminal.Line(version.Base)}")}: {version.Documents:N0} documents, {version.Tokens:N0} tokens, by {Terminal.Line(version.RequestedBy)} at {version.CreatedAt:u}");
             cli.Out.MarkupLineInterpolated($"manifest {version.ManifestHash}");
             PrintManifest(version.Manifest);
             return 0;
@@ -177,8 +177,8 @@ internal sealed class DatasetCommands(CliContext cli)
     }
 
     static void AddRow(Table table, DatasetVersionSummary v) => table.AddRow(
-        Markup.Escape(v.Ref), v.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(v.Base ?? "-"), N(v.Documents), N(v.Tokens), P(v.HumanShare),
-        v.ManifestHash[..19] + "…", v.CreatedAt.ToString("u", CultureInfo.InvariantCulture), Markup.Escape(v.RequestedBy));
+        Terminal.Escape(v.Ref), v.Id.ToString(CultureInfo.InvariantCulture), Terminal.Escape(v.Base ?? "-"), N(v.Documents), N(v.Tokens), P(v.HumanShare),
+        v.ManifestHash[..19] + "…", v.CreatedAt.ToString("u", CultureInfo.InvariantCulture), Terminal.Escape(v.RequestedBy));
 
     void PrintManifest(DatasetManifest m)
     {
@@ -193,7 +193,7 @@ internal sealed class DatasetCommands(CliContext cli)
         var generators = new Table().Title("generators").AddColumns("generator", "documents", "tokens");
         foreach (var g in s.ByGenerator.Take(10))
         {
-            generators.AddRow(Markup.Escape(g.Generator ?? "(not named)"), N(g.Documents), N(g.Tokens));
+            generators.AddRow(Terminal.Escape(g.Generator ?? "(not named)"), N(g.Documents), N(g.Tokens));
         }
         var depths = new Table().Title("depth").AddColumns("depth", "documents");
         foreach (var d in s.ByDepth)
@@ -206,13 +206,13 @@ internal sealed class DatasetCommands(CliContext cli)
         risk.AddRow("[bold]human share[/]", $"{P(r.HumanShare)} (floor {P(m.Spec.MinHumanShare ?? 0)})");
         risk.AddRow("[bold]synthetic / mixed / unknown[/]", $"{P(r.SyntheticShare)} (cap {P(m.Spec.MaxSyntheticShare ?? 1)}) / {P(r.MixedShare)} / {P(r.UnknownShare)}");
         risk.AddRow("[bold]model-written depth[/]", $"mean {(r.SyntheticDepth.Mean is { } mean ? mean.ToString("0.##", CultureInfo.InvariantCulture) : "-")}, max {r.SyntheticDepth.Max?.ToString(CultureInfo.InvariantCulture) ?? "-"}, depth >= 2 or unknown {P(r.SyntheticDepth.RecursiveShare)}");
-        risk.AddRow("[bold]generators[/]", Markup.Escape($"{r.GeneratorConcentration.Generators}, largest {r.GeneratorConcentration.TopGenerator ?? "-"} {P(r.GeneratorConcentration.TopShare)}, HHI {r.GeneratorConcentration.Hhi.ToString("0.###", CultureInfo.InvariantCulture)}"));
+        risk.AddRow("[bold]generators[/]", Terminal.Escape($"{r.GeneratorConcentration.Generators}, largest {r.GeneratorConcentration.TopGenerator ?? "-"} {P(r.GeneratorConcentration.TopShare)}, HHI {r.GeneratorConcentration.Hhi.ToString("0.###", CultureInfo.InvariantCulture)}"));
         risk.AddRow("[bold]source domains[/]", $"{N(r.SourceCoverage.MixDomains)} of {N(r.SourceCoverage.RegistryDomains)} ({P(r.SourceCoverage.Coverage)}), total variation {r.SourceCoverage.TotalVariation.ToString("0.###", CultureInfo.InvariantCulture)}");
-        risk.AddRow("[bold]accumulation[/]", $"{N(r.Accumulation.BaseDocuments)} from the base{(m.Base is { } b ? Markup.Escape($" {b.Dataset}@{b.Version}") : "")} + {N(r.Accumulation.AddedDocuments)} added");
+        risk.AddRow("[bold]accumulation[/]", $"{N(r.Accumulation.BaseDocuments)} from the base{(m.Base is { } b ? Terminal.Escape($" {b.Dataset}@{b.Version}") : "")} + {N(r.Accumulation.AddedDocuments)} added");
         o.Write(new Panel(risk).Header("collapse risk"));
         foreach (var w in r.Warnings)
         {
-            o.MarkupLineInterpolated($"[yellow]warning:[/] {w}");
+            o.MarkupLineInterpolated($"[yellow]warning:[/] {Terminal.Line(w)}");
         }
     }
 

@@ -73,10 +73,10 @@ internal sealed class DocumentCommands(CliContext cli)
         var o = cli.Out;
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow("[bold]document[/]", $"{doc.Id}  sha256:{doc.ContentHash}");
-        grid.AddRow("[bold]class[/]", $"{doc.Class}{(doc.Generator is null ? "" : $" ({Markup.Escape(doc.Generator)})")}");
+        grid.AddRow("[bold]class[/]", $"{doc.Class}{(doc.Generator is null ? "" : $" ({Terminal.Escape(doc.Generator)})")}");
         grid.AddRow("[bold]depth[/]", Depth(doc.Depth));
         grid.AddRow("[bold]size[/]", $"{doc.CharCount:N0} characters, {doc.TokenCount:N0} tokens");
-        grid.AddRow("[bold]language / licence[/]", Markup.Escape($"{doc.Language ?? "-"} / {doc.Licence ?? "-"}"));
+        grid.AddRow("[bold]language / licence[/]", Terminal.Escape($"{doc.Language ?? "-"} / {doc.Licence ?? "-"}"));
         grid.AddRow("[bold]seen[/]", $"{doc.FirstSeen:u} .. {doc.LastSeen:u}, {doc.SightingCount} sighting(s)");
         o.Write(grid);
         if (doc.Parents.Count + doc.PendingParents.Count > 0)
@@ -84,25 +84,25 @@ internal sealed class DocumentCommands(CliContext cli)
             var parents = new Table().AddColumns("parent", "relation", "generator");
             foreach (var p in doc.Parents)
             {
-                parents.AddRow(p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Relation, Markup.Escape(p.Generator ?? "-"));
+                parents.AddRow(p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Relation, Terminal.Escape(p.Generator ?? "-"));
             }
             foreach (var p in doc.PendingParents)
             {
-                parents.AddRow($"pending sha256:{p.ContentHash[..16]}…", p.Relation, Markup.Escape(p.Generator ?? "-"));
+                parents.AddRow($"pending sha256:{p.ContentHash[..16]}…", p.Relation, Terminal.Escape(p.Generator ?? "-"));
             }
             o.Write(parents);
         }
         var history = new Table().Title("assertion history").AddColumns("", "when", "kind", "by", "class", "confidence", "generator");
         foreach (var a in doc.Assertions)
         {
-            history.AddRow(a.Effective ? "[green]*[/]" : "", $"{a.AssertedAt:u}", a.Kind, Markup.Escape(a.AssertedBy), a.Class,
-                a.Confidence?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) ?? "-", Markup.Escape(a.Generator ?? "-"));
+            history.AddRow(a.Effective ? "[green]*[/]" : "", $"{a.AssertedAt:u}", a.Kind, Terminal.Escape(a.AssertedBy), a.Class,
+                a.Confidence?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) ?? "-", Terminal.Escape(a.Generator ?? "-"));
         }
         o.Write(history);
         if (doc.Text is not null)
         {
             o.WriteLine();
-            o.WriteLine(doc.Text);
+            o.WriteLine(Terminal.Text(doc.Text));
         }
     }
 

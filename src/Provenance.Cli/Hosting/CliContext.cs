@@ -86,7 +86,7 @@ internal sealed class CliContext(IAnsiConsole output, IAnsiConsole errors, Func<
 
     public int Fail(string message)
     {
-        Err.MarkupLineInterpolated($"[red]error:[/] {message}");
+        Err.MarkupLineInterpolated($"[red]error:[/] {Terminal.Line(message)}");
         return 1;
     }
 

@@ -132,7 +132,7 @@ internal sealed class IngestCommand(CliContext cli)
         cli.Out.Write(table);
         foreach (var r in s.Rejections.Take(10))
         {
-            cli.Out.MarkupLineInterpolated($"[yellow]rejected[/] {Path.GetFileName(r.File)}:{r.Line}: {r.Reason}");
+            cli.Out.MarkupLineInterpolated($"[yellow]rejected[/] {Path.GetFileName(r.File)}:{r.Line}: {Terminal.Line(r.Reason)}");
         }
         if (s.Rejected > 10)
         {

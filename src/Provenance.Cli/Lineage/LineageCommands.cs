@@ -103,7 +103,7 @@ internal sealed class LineageCommands(CliContext cli)
     static string Label(LineageNodeResponse n, LineageEdgeResponse? via)
     {
         var color = n.Class switch { "human" => "green", "synthetic" => "red", "mixed" => "yellow", _ => "grey" };
-        var generator = n.Generator is null ? "" : $" {Markup.Escape(n.Generator)}";
+        var generator = n.Generator is null ? "" : $" {Terminal.Escape(n.Generator)}";
         var relation = via is null ? "" : $"[dim]{via.Relation}:[/] ";
         return $"{relation}[bold]{n.Id}[/] [{color}]{n.Class}[/]{generator}, depth {DocumentCommands.Depth(n.Depth)}";
     }

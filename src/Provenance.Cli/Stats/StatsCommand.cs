@@ -33,7 +33,7 @@ internal sealed class StatsCommand(CliContext cli)
             var byGenerator = new Table().AddColumns("generator", "documents");
             foreach (var g in stats.ByGenerator.Take(20))
             {
-                byGenerator.AddRow(Markup.Escape(g.Generator), g.Documents.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+                byGenerator.AddRow(Terminal.Escape(g.Generator), g.Documents.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
             }
             o.Write(new Columns(byDepth, byGenerator));
             return 0;

@@ -21,8 +21,8 @@ public sealed record AssertionResponse(
 /// <param name="Class">human, synthetic, mixed or unknown.</param>
 /// <param name="Confidence">0..1.</param>
 /// <param name="Generator">name@version, for synthetic or mixed text.</param>
-/// <param name="Note">Free text kept with the evidence.</param>
-/// <param name="Evidence">Any JSON object that backs the assertion.</param>
+/// <param name="Note">Free text kept with the evidence; tabs and line breaks are its only control characters.</param>
+/// <param name="Evidence">Any JSON object that backs the assertion and jsonb can hold (no \u0000, numbers within ±1.7e308).</param>
 public sealed record AssertClassRequest(
     string? Class,
     double? Confidence = null,

@@ -4,10 +4,10 @@ namespace Provenance.Contracts.Documents;
 
 /// <summary>One document to register. The same text always gets the same id; registering it again adds a sighting.</summary>
 /// <param name="Text">The document's text. It is normalized (NFC, LF line endings, trimmed) before hashing.</param>
-/// <param name="SourceUri">Where the text was found.</param>
+/// <param name="SourceUri">Where the text was found: an http, https, ftp, s3 or gs URI (the JSONL files and the bus call it url).</param>
 /// <param name="CrawledAt">When it was fetched (UTC); defaults to the time of registration.</param>
 /// <param name="Language">BCP 47 language tag, such as en or de-CH.</param>
-/// <param name="Licence">SPDX licence identifier, such as CC-BY-4.0.</param>
+/// <param name="Licence">SPDX licence identifier, such as CC-BY-4.0; one line, no control characters.</param>
 /// <param name="Declared">What the registrant says the document is.</param>
 /// <param name="Parents">Documents this one was derived from.</param>
 public sealed record RegisterDocumentRequest(

@@ -190,7 +190,7 @@ public static partial class MixSpecValidator
         foreach (var (value, i) in (draft.Licences ?? []).Select((v, i) => (v, i)))
         {
             var licence = value?.Trim() ?? "";
-            if (licence.Length is 0 or > 100 || licence.Any(char.IsControl))
+            if (licence.Length is 0 or > 100 || StoredValues.Line($"filters.licences[{i}]", licence) is not null)
             {
                 error = $"filters.licences[{i}] must be a licence identifier of 1 to 100 characters, such as CC-BY-4.0.";
                 return false;

@@ -29,6 +29,12 @@ public static partial class SubmissionValidator
     public const int MaxUriLength = 2048;
     public const int MaxParamsHashLength = 128;
 
+    /// <summary>
+    /// The schemes a source URI may have: places a crawler fetches from (the web, FTP, object stores). Anything else,
+    /// such as <c>javascript:</c> or <c>data:</c>, names no source and could run in a curator's browser.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SourceUriSchemes = ["http", "https", "ftp", "s3", "gs"];
+
     public static bool TryValidate(
         DocumentSubmission submission, SubmissionLimits limits, DateTimeOffset now,
         out ValidSubmission valid, out string? error)
@@ -49,9 +55,19 @@ public static partial class SubmissionValidator
         string? uri = null;
         if (!string.IsNullOrWhiteSpace(submission.SourceUri))
         {
+            if (StoredValues.Line("sourceUri", submission.SourceUri.Trim()) is { } unstorable)
+            {
+                error = unstorable;
+                return false;
+            }
             if (!Uri.TryCreate(submission.SourceUri.Trim(), UriKind.Absolute, out var parsed) || parsed.IsFile || parsed.IsUnc)
             {
                 error = $"sourceUri '{Shorten(submission.SourceUri)}' is not an absolute URI such as https://example.org/page.";
+                return false;
+            }
+            if (!SourceUriSchemes.Contains(parsed.Scheme))
+            {
+                error = $"sourceUri '{Shorten(submission.SourceUri)}' has the scheme '{parsed.Scheme}'; a source URI names where a crawler fetched the text, with one of the schemes {string.Join(", ", SourceUriSchemes)}.";
                 return false;
             }
             uri = parsed.AbsoluteUri;
@@ -112,6 +128,11 @@ public static partial class SubmissionValidator
         if (crawler is { Length: > 200 })
         {
             error = "crawler is longer than 200 characters.";
+            return false;
+        }
+        error = StoredValues.Line("licence", licence) ?? StoredValues.Line("crawler", crawler);
+        if (error is not null)
+        {
             return false;
         }
 
@@ -241,6 +262,11 @@ public static partial class SubmissionValidator
         if (paramsHash is { Length: > MaxParamsHashLength })
         {
             error = $"{where}.paramsHash is longer than {MaxParamsHashLength} characters.";
+            return false;
+        }
+        if (StoredValues.Line($"{where}.paramsHash", paramsHash) is { } unstorable)
+        {
+            error = unstorable;
             return false;
         }
         parent = new ValidParent(hash is null ? p.Id : null, hash, relation, generator, paramsHash);

@@ -24,10 +24,15 @@ public sealed record GeneratorName(string Name, string Version)
             error = $"generator '{text[..40]}…' is longer than {MaxLength} characters.";
             return false;
         }
+        if (StoredValues.Line("generator", text) is { } unstorable)
+        {
+            error = unstorable;
+            return false;
+        }
         var at = text.LastIndexOf('@');
         var name = at < 0 ? text : text[..at];
         var version = at < 0 ? "" : text[(at + 1)..];
-        if (name.Length == 0 || (at >= 0 && version.Length == 0) || text.Any(char.IsControl))
+        if (name.Length == 0 || (at >= 0 && version.Length == 0))
         {
             error = $"generator '{text}' is not of the form name@version (for example gpt-4o@2024-08-06).";
             return false;

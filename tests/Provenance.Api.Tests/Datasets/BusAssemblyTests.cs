@@ -54,4 +54,18 @@ public sealed class BusAssemblyTests(BusRegistryFixture registry) : IClassFixtur
         Assert.Equal("infeasible_mix", answer.ErrorCode);
         Assert.Contains("missing", answer.Error);
     }
+
+    [Fact]
+    public async Task ARequesterNameTheRegistryCannotStoreIsAnsweredWithTheReason()
+    {
+        await registry.Client("crawler").RegisterAsync(TestDocuments.UniqueText("human"), "human");
+
+        var answer = await AskAsync(new AssembleDataset(Guid.NewGuid(),
+            new DatasetSpec("bus-unstorable", Target: new DatasetTarget(Documents: 1), MinHumanShare: 0.5), "job\0nul"));
+
+        Assert.False(answer.Succeeded);
+        Assert.Equal("invalid_dataset_spec", answer.ErrorCode);
+        Assert.Contains("requestedBy contains a NUL character", answer.Error);
+        Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = 'bus-unstorable'"));
+    }
 }

@@ -70,5 +70,23 @@ public sealed class RegisterAndShowTests(RegistryFixture registry) : IClassFixtu
         Assert.Contains("has the role crawler", forbidden.Err);
     }
 
+    [Fact]
+    public async Task ShowEscapesControlCharactersStoredInMetadataAndText()
+    {
+        // Texts may hold control characters; metadata could before the registry refused them, so one is written directly.
+        var text = TestDocuments.UniqueText() + " \u001b]0;owned\u0007 and \u009b2J";
+        var registered = JsonDocument.Parse((await _cli.RunAsync("crawler", "register", WriteFile(text), "--json")).Out).RootElement;
+        var id = registered.GetProperty("id").GetInt64();
+        await registry.ScalarAsync<int>("UPDATE documents SET licence = @licence WHERE id = @id RETURNING 1",
+            ("licence", "CC0\u001b[2J\u001b[H"), ("id", id));
+
+        var shown = await _cli.RunAsync("curator", "show", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--text");
+
+        Assert.Equal(0, shown.Exit);
+        Assert.DoesNotContain(shown.Out, c => char.IsControl(c) && c is not ('\n' or '\r'));
+        Assert.Contains("CC0\\u001B[2J\\u001B[H", shown.Out);
+        Assert.Contains("\\u001B]0;owned\\u0007 and \\u009B2J", shown.Out);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

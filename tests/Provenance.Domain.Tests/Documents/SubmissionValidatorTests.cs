@@ -104,4 +104,65 @@ public class SubmissionValidatorTests
 
         Assert.Equal(3, valid.CharCount);
     }
+
+    [Theory]
+    [InlineData("licence contains a NUL character", "CC-BY\0-4.0", null, null)]
+    [InlineData("licence contains the control character U+001B", "\u001b[2J\u001b[HCC0", null, null)]
+    [InlineData("crawler contains the control character U+0007", null, "crawler\u0007", null)]
+    [InlineData("parents[0].paramsHash contains a NUL character", null, null, "sha256:\0")]
+    public void MetadataPostgreSqlCannotStoreOrThatCarriesControlCharactersIsRefusedNamingTheField(
+        string reason, string? licence, string? crawler, string? paramsHash)
+    {
+        var (ok, _, error) = Validate(new DocumentSubmission("text", Crawler: crawler, Licence: licence,
+            Parents: paramsHash is null ? null : [new ParentReference(Id: 3, Relation: "paraphrase_of", ParamsHash: paramsHash)]));
+
+        Assert.False(ok);
+        Assert.Contains(reason, error);
+    }
+
+    [Fact]
+    public void AParamsHashWithAnUnpairedSurrogateIsRefused()
+    {
+        var (ok, _, error) = Validate(new DocumentSubmission("text",
+            Parents: [new ParentReference(Id: 3, Relation: "paraphrase_of", ParamsHash: "half " + (char)0xD800)]));
+
+        Assert.False(ok);
+        Assert.Contains("parents[0].paramsHash is not valid Unicode", error);
+    }
+
+    [Theory]
+    [InlineData("javascript:alert(document.cookie)")]
+    [InlineData("data:text/html,<script>alert(1)</script>")]
+    [InlineData("mailto:someone@example.org")]
+    [InlineData("urn:isbn:0451450523")]
+    public void SourceUrisThatNameNoPlaceACrawlerFetchedFromAreRefused(string uri)
+    {
+        var (ok, _, error) = Validate(new DocumentSubmission("text", uri));
+
+        Assert.False(ok);
+        Assert.Contains("sourceUri", error);
+        Assert.Contains("http, https, ftp, s3, gs", error);
+    }
+
+    [Theory]
+    [InlineData("https://example.org/page")]
+    [InlineData("HTTP://example.org/")]
+    [InlineData("ftp://files.example/a.txt")]
+    [InlineData("s3://bucket/key/part-0001.txt")]
+    [InlineData("gs://bucket/object")]
+    public void SourceUrisOfTheSchemesCrawlersFetchFromAreAccepted(string uri)
+    {
+        var (ok, _, error) = Validate(new DocumentSubmission("text", uri));
+
+        Assert.True(ok, error);
+    }
+
+    [Fact]
+    public void ASourceUriWithAControlCharacterIsRefused()
+    {
+        var (ok, _, error) = Validate(new DocumentSubmission("text", "https://example.org/\u001b[31m"));
+
+        Assert.False(ok);
+        Assert.Contains("sourceUri contains the control character U+001B", error);
+    }
 }
