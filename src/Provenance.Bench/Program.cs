@@ -75,9 +75,10 @@ var textBytes = new Option<int>("--document-bytes") { Description = "Text size o
 var datasetsApi = new Option<string?>("--api-url") { Description = "A running API, for the export figures." };
 var datasetsKey = new Option<string?>("--api-key") { Description = "Key for --api-url (trainer or admin)." };
 var exportDir = new Option<string>("--work-dir") { Description = "Where exports are written (and removed).", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "provenance-bench-datasets") };
+var exportRuns = new Option<int>("--export-runs") { Description = "Times the version is exported (each: time to first byte, JSONL, Parquet).", DefaultValueFactory = _ => 1 };
 var datasets = new Command("datasets", "Dataset assembly on a large registry against ORDER BY random(), and export throughput to JSONL and Parquet.")
 {
-    registryDocuments, mixDocuments, minHuman, maxSynthetic, mixMaxDepth, maxGenerator, domainCount, noExport, textBytes, datasetsApi, datasetsKey, exportDir,
+    registryDocuments, mixDocuments, minHuman, maxSynthetic, mixMaxDepth, maxGenerator, domainCount, noExport, textBytes, datasetsApi, datasetsKey, exportDir, exportRuns,
 };
 datasets.SetAction(async (parse, ct) =>
 {
@@ -90,7 +91,7 @@ datasets.SetAction(async (parse, ct) =>
     var url = parse.GetValue(datasetsApi);
     await new DatasetsBenchmark(new DatasetsBenchmarkOptions(cs, parse.GetValue(registryDocuments), parse.GetValue(mixDocuments), parse.GetValue(minHuman),
         parse.GetValue(maxSynthetic), parse.GetValue(mixMaxDepth), parse.GetValue(maxGenerator), parse.GetValue(domainCount), !parse.GetValue(noExport),
-        parse.GetValue(textBytes), url is null ? null : new Uri(url), parse.GetValue(datasetsKey), parse.GetValue(exportDir)!)).RunAsync(ct);
+        parse.GetValue(textBytes), url is null ? null : new Uri(url), parse.GetValue(datasetsKey), parse.GetValue(exportDir)!, parse.GetValue(exportRuns))).RunAsync(ct);
     return 0;
 });
 
