@@ -18,6 +18,33 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+# deb_unpack PACKAGE DIR: Debian's PACKAGE unpacked under DIR, not installed, for a tool whose version the tests pin
+# while the machine may hold another under the same name (a kubectl from elsewhere owning /usr/bin/kubectl, say).
+deb_unpack() {
+  local package=$1 dir=$2 tmp
+  [ -f "$dir/.unpacked" ] && return 0
+  log "unpacking Debian's $package into $dir"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$package" >/dev/null) \
+    || { rm -rf "$tmp"; die "apt-get could not download $package"; }
+  mkdir -p "$dir"
+  dpkg-deb -x "$tmp"/*.deb "$dir" || { rm -rf "$tmp"; die "could not unpack $package"; }
+  rm -rf "$tmp"
+  touch "$dir/.unpacked"
+}
+
+# npm_ci DIR: the npm packages DIR's lock file names, installed again only when the lock file changed.
+npm_ci() {
+  local dir=$1
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"; then
+    log "installing the npm packages of $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in $dir"
+    cp "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"
+  fi
+}
+
 # A TCP port on 127.0.0.1 that nothing listens on, starting the search at $1.
 # free_port FIRST [OFFSET]: the first port from FIRST that is free, and whose companion port +OFFSET is free too
 # (RabbitMQ's distribution port is the AMQP port + 1000).

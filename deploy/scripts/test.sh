@@ -9,6 +9,19 @@ cd "$root"
 
 command -v dotnet >/dev/null || die "the .NET SDK is required (https://dot.net); install it and run this again"
 
+# The compose file is part of what we ship: Debian's docker-compose (1.29) reads it without an engine, with and
+# without the gpu profile.
+command -v docker-compose >/dev/null 2>&1 || apt_install docker-compose
+log "validating docker-compose.yml (default and gpu profiles)"
+docker-compose -f "$root/docker-compose.yml" config -q || die "docker-compose.yml is not valid (above)"
+docker-compose -f "$root/docker-compose.yml" --profile gpu config -q || die "docker-compose.yml is not valid with --profile gpu (above)"
+
+# The Kubernetes manifest tests render deploy/k8s with Debian's kubectl and check the objects against the Kubernetes
+# and KEDA schemas that npm packages carry (tests/Provenance.Deploy.Tests/Kubernetes).
+deb_unpack kubernetes-client "$root/.tools/kubernetes-client"
+export PROVENANCE_TEST_KUBECTL="$root/.tools/kubernetes-client/usr/bin/kubectl"
+npm_ci "$root/tests/Provenance.Deploy.Tests/Kubernetes/schemas"
+
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/provenance-test.XXXXXX")
 chmod 755 "$scratch"
 pg_port=$(free_port 55432)
@@ -38,12 +51,6 @@ rabbit_start "$scratch/rabbitmq" "$rabbit_port"
 RESTART
 chmod +x "$scratch/restart-rabbitmq.sh"
 export PROVENANCE_TEST_RABBITMQ_RESTART="$scratch/restart-rabbitmq.sh"
-
-# The compose file is part of what we ship; check it whenever the tool to read it is at hand.
-if command -v docker-compose >/dev/null 2>&1; then
-  log "validating docker-compose.yml"
-  docker-compose -f "$root/docker-compose.yml" config -q
-fi
 
 log "running the test suite"
 dotnet test "$root/Provenance.sln" -c Release --logger "console;verbosity=normal" "$@"
