@@ -41,7 +41,7 @@ public sealed class SettingsValidationTests
     {
         var error = Record.Exception(() => WorkerHosting.Build([], Unreachable(("Detector:MaxBatch", "lots"))));
 
-        Assert.Contains("Failed to convert configuration value at 'Detector:MaxBatch'", BoundSettings.Messages(error));
+        Assert.Contains("at 'Detector:MaxBatch'", BoundSettings.Messages(error));
     }
 
     [Fact]
