@@ -15,6 +15,39 @@ public static class RegistryDatabase
 {
     public const string MigrationsAssembly = "Provenance.Migrations";
 
+    /// <summary>Where the hosts read the connection string from (environment: <c>ConnectionStrings__Registry</c>).</summary>
+    public const string ConnectionStringKey = "ConnectionStrings:Registry";
+
+    /// <summary>
+    /// A host's connection string, checked as it starts, so that a missing or malformed one stops the start with a
+    /// message that names <see cref="ConnectionStringKey"/> instead of failing the first query. The message never quotes
+    /// the value, which holds a password. <paramref name="whenMissing"/> says how this host is given one.
+    /// </summary>
+    public static string CheckConnectionString(string? connectionString, string whenMissing)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException($"{ConnectionStringKey} is not set: {whenMissing}");
+        }
+        NpgsqlConnectionStringBuilder parsed;
+        try
+        {
+            parsed = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new InvalidOperationException(
+                $"{ConnectionStringKey} is not a PostgreSQL connection string ({e.Message}); it looks like "
+                + "'Host=127.0.0.1;Port=5432;Username=provenance;Password=...;Database=provenance'.", e);
+        }
+        if (string.IsNullOrWhiteSpace(parsed.Host))
+        {
+            throw new InvalidOperationException($"{ConnectionStringKey} names no Host; it looks like "
+                + "'Host=127.0.0.1;Port=5432;Username=provenance;Password=...;Database=provenance'.");
+        }
+        return connectionString;
+    }
+
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Provenance.Messaging;
 
 namespace Provenance.Detection;
@@ -38,33 +37,17 @@ public sealed class DetectionOptions
     /// <summary>Documents scored and recorded in one transaction; larger rounds are split.</summary>
     public int MaxDocumentsPerBatch { get; set; } = 2048;
 
-    /// <summary>Checked when a host starts, so a bad value stops it with the key's name instead of failing later.</summary>
-    internal sealed class Validator : IValidateOptions<DetectionOptions>
+    // The broker hands over twice a round ahead (RabbitMQ's prefetch is at most 65,535).
+    const int MostMessagesPerBatch = 10_000;
+    const int LongestWaitMilliseconds = 60_000;
+    const int MostDocumentsPerBatch = 100_000;
+
+    /// <summary>Checked when a host starts (<see cref="Hosting.SettingsHosting"/>).</summary>
+    internal static void Check(DetectionOptions options, Hosting.SettingFailures failures)
     {
-        // The broker hands over twice a round ahead (RabbitMQ's prefetch is at most 65,535).
-        const int MostMessagesPerBatch = 10_000;
-        const int LongestWaitMilliseconds = 60_000;
-        const int MostDocumentsPerBatch = 100_000;
-
-        public ValidateOptionsResult Validate(string? name, DetectionOptions options)
-        {
-            var failures = new List<string>();
-            if (string.IsNullOrWhiteSpace(options.Queue))
-            {
-                failures.Add($"{Section}:{nameof(Queue)} is empty; leave it out to use {BusConfiguration.ClassifyDocumentsQueue}, or name the queue the detector consumes.");
-            }
-            Range(failures, nameof(MaxMessagesPerBatch), options.MaxMessagesPerBatch, MostMessagesPerBatch, "requests gathered into one scoring round");
-            Range(failures, nameof(MaxWaitMilliseconds), options.MaxWaitMilliseconds, LongestWaitMilliseconds, "how long a partial round waits");
-            Range(failures, nameof(MaxDocumentsPerBatch), options.MaxDocumentsPerBatch, MostDocumentsPerBatch, "documents scored and recorded in one transaction");
-            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-        }
-
-        static void Range(List<string> failures, string key, int value, int most, string meaning)
-        {
-            if (value < 1 || value > most)
-            {
-                failures.Add($"{Section}:{key} is {value}; it must be between 1 and {most:N0} ({meaning}).");
-            }
-        }
+        failures.NotBlank(nameof(Queue), options.Queue, $"leave it out to use {BusConfiguration.ClassifyDocumentsQueue}, or name the queue the detector consumes");
+        failures.Range(nameof(MaxMessagesPerBatch), options.MaxMessagesPerBatch, 1, MostMessagesPerBatch, "requests gathered into one scoring round");
+        failures.Range(nameof(MaxWaitMilliseconds), options.MaxWaitMilliseconds, 1, LongestWaitMilliseconds, "how long a partial round waits");
+        failures.Range(nameof(MaxDocumentsPerBatch), options.MaxDocumentsPerBatch, 1, MostDocumentsPerBatch, "documents scored and recorded in one transaction");
     }
 }

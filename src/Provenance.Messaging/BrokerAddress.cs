@@ -6,11 +6,19 @@ namespace Provenance.Messaging;
 /// </summary>
 public sealed record BrokerAddress(string Host, ushort Port, string VirtualHost, string Username, string Password, bool UseTls)
 {
-    public static BrokerAddress Parse(string uri)
+    /// <summary>Where the hosts read the URI from (environment: <c>ConnectionStrings__Broker</c>).</summary>
+    public const string ConnectionStringKey = "ConnectionStrings:Broker";
+
+    /// <summary>
+    /// The broker <paramref name="uri"/> names; <paramref name="setting"/> is where it came from, for the message when
+    /// it is not a broker URI (which quotes it without its user and password).
+    /// </summary>
+    public static BrokerAddress Parse(string uri, string setting = ConnectionStringKey)
     {
-        if (!Uri.TryCreate(uri.Trim(), UriKind.Absolute, out var u) || u.Scheme is not ("amqp" or "amqps" or "rabbitmq" or "rabbitmqs"))
+        if (!Uri.TryCreate(uri.Trim(), UriKind.Absolute, out var u) || u.Scheme is not ("amqp" or "amqps" or "rabbitmq" or "rabbitmqs")
+            || u.Host.Length == 0)
         {
-            throw new FormatException($"'{uri}' is not a broker URI such as amqp://guest:guest@127.0.0.1:5672/.");
+            throw new FormatException($"{setting} is not a broker URI such as amqp://guest:guest@127.0.0.1:5672/ (it is '{WithoutCredentials(uri)}').");
         }
         var tls = u.Scheme is "amqps" or "rabbitmqs";
         var userInfo = u.UserInfo.Split(':', 2);
@@ -26,4 +34,15 @@ public sealed record BrokerAddress(string Host, ushort Port, string VirtualHost,
 
     /// <summary>The address without the password, for logs.</summary>
     public override string ToString() => $"{(UseTls ? "amqps" : "amqp")}://{Username}@{Host}:{Port}/{(VirtualHost == "/" ? "" : VirtualHost)}";
+
+    static string WithoutCredentials(string uri)
+    {
+        var at = uri.LastIndexOf('@');
+        if (at < 0)
+        {
+            return uri;
+        }
+        var scheme = uri.IndexOf("://", StringComparison.Ordinal);
+        return (scheme >= 0 && scheme < at ? uri[..(scheme + 3)] : "") + "***" + uri[at..];
+    }
 }

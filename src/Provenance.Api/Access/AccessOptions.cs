@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Provenance.Detection.Hosting;
 
 namespace Provenance.Api.Access;
 
@@ -22,24 +22,11 @@ public sealed class AccessOptions
     /// </summary>
     public int MaxTrackedAddresses { get; set; } = 100_000;
 
-    /// <summary>Checked when the host starts, so a bad value stops it with the key's name.</summary>
-    internal sealed class Validator : IValidateOptions<AccessOptions>
+    /// <summary>Checked when the host starts (<see cref="SettingsHosting"/>).</summary>
+    internal static void Check(AccessOptions options, SettingFailures failures)
     {
-        public ValidateOptionsResult Validate(string? name, AccessOptions options)
-        {
-            var failures = new List<string>();
-            Range(failures, nameof(MaxFailedKeys), options.MaxFailedKeys, 1_000_000);
-            Range(failures, nameof(FailedKeyWindowSeconds), options.FailedKeyWindowSeconds, 86_400);
-            Range(failures, nameof(MaxTrackedAddresses), options.MaxTrackedAddresses, 100_000_000);
-            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-        }
-
-        static void Range(List<string> failures, string key, int value, int most)
-        {
-            if (value < 1 || value > most)
-            {
-                failures.Add($"{Section}:{key} is {value}; it must be between 1 and {most:N0}.");
-            }
-        }
+        failures.Range(nameof(MaxFailedKeys), options.MaxFailedKeys, 1, 1_000_000);
+        failures.Range(nameof(FailedKeyWindowSeconds), options.FailedKeyWindowSeconds, 1, 86_400);
+        failures.Range(nameof(MaxTrackedAddresses), options.MaxTrackedAddresses, 1, 100_000_000);
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Provenance.Api.Access;
+using Provenance.Detection.Hosting;
 using Provenance.Domain;
 using Provenance.Domain.Access;
 
@@ -15,8 +14,7 @@ internal static class AccessHosting
     /// </summary>
     public static IHostApplicationBuilder AddRegistryAccess(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.Section).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccessOptions>, AccessOptions.Validator>());
+        builder.Services.AddSettings<AccessOptions>(AccessOptions.Section, AccessOptions.Check);
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ApiKeyCache>();
         builder.Services.AddSingleton<FailedKeyThrottle>();

@@ -20,8 +20,8 @@ internal static partial class BusHosting
     /// </summary>
     public static IHostApplicationBuilder AddRegistryBus(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section);
-        var brokerUri = builder.Configuration.GetConnectionString("Broker");
+        builder.Services.AddSettings<BusOptions>(BusOptions.Section, BusOptions.Check);
+        var brokerUri = builder.Configuration[BrokerAddress.ConnectionStringKey];
         var broker = string.IsNullOrWhiteSpace(brokerUri) ? null : BrokerAddress.Parse(brokerUri);
 
         var detection = builder.AddDetectionOptions();

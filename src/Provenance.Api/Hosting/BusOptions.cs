@@ -1,3 +1,4 @@
+using Provenance.Detection.Hosting;
 using Provenance.Messaging;
 
 namespace Provenance.Api.Hosting;
@@ -18,4 +19,17 @@ public sealed class BusOptions
 
     /// <summary>Batches fetched from the broker ahead of processing.</summary>
     public int Prefetch { get; set; } = 4;
+
+    // RabbitMQ's prefetch count is a 16-bit number.
+    const int MostPrefetch = ushort.MaxValue;
+    const int MostConcurrentBatches = 1_000;
+
+    /// <summary>Checked when the host starts (<see cref="SettingsHosting"/>).</summary>
+    internal static void Check(BusOptions options, SettingFailures failures)
+    {
+        failures.NotBlank(nameof(RegisterDocumentsQueue), options.RegisterDocumentsQueue, $"leave it out to use {BusConfiguration.RegisterDocumentsQueue}");
+        failures.NotBlank(nameof(AssembleDatasetQueue), options.AssembleDatasetQueue, $"leave it out to use {BusConfiguration.AssembleDatasetQueue}");
+        failures.Range(nameof(ConcurrentBatches), options.ConcurrentBatches, 1, MostConcurrentBatches, "batches one consumer processes at once");
+        failures.Range(nameof(Prefetch), options.Prefetch, 1, MostPrefetch, "batches fetched ahead");
+    }
 }

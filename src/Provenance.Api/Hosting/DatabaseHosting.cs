@@ -13,6 +13,7 @@ using Provenance.Data.Generators;
 using Provenance.Data.Lineage;
 using Provenance.Data.Registration;
 using Provenance.Data.Stats;
+using Provenance.Detection.Hosting;
 
 namespace Provenance.Api.Hosting;
 
@@ -25,16 +26,11 @@ internal static partial class DatabaseHosting
     /// </summary>
     public static IHostApplicationBuilder AddRegistryDatabase(this IHostApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Registry");
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException(
-                "No database configured: set ConnectionStrings__Registry (for example "
-                + "'Host=127.0.0.1;Port=5432;Username=provenance;Password=...;Database=provenance'), "
-                + "or start the registry with deploy/scripts/run.sh, which starts a local PostgreSQL for you.");
-        }
-        builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section);
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        var connectionString = RegistryDatabase.CheckConnectionString(builder.Configuration[RegistryDatabase.ConnectionStringKey],
+            "set ConnectionStrings__Registry (for example 'Host=127.0.0.1;Port=5432;Username=provenance;Password=...;Database=provenance'), "
+            + "or start the registry with deploy/scripts/run.sh, which starts a local PostgreSQL for you.");
+        builder.Services.AddSettings<RegistryOptions>(RegistryOptions.Section, RegistryOptions.Check);
+        builder.Services.AddSettings<DatabaseOptions>(DatabaseOptions.Section);
 
         builder.Services.AddSingleton(_ => RegistryDatabase.CreateDataSource(connectionString));
         builder.Services.AddDbContextPool<RegistryDbContext>((sp, o) => o.UseRegistry(sp.GetRequiredService<NpgsqlDataSource>()));
@@ -59,6 +55,9 @@ internal static partial class DatabaseHosting
     /// </summary>
     public static async Task PrepareRegistryAsync(this WebApplication app)
     {
+        // The settings are checked here, before anything is written, rather than when the host starts after migrating:
+        // a bad one stops the start with nothing changed.
+        app.Services.CheckSettings();
         // Checked before anything is written, so that a weak key stops the start with nothing changed.
         var adminKey = app.Configuration["PROVENANCE_ADMIN_KEY"]?.Trim();
         if (!string.IsNullOrEmpty(adminKey) && adminKey.Length < ApiKeyHashes.MinChosenLength)

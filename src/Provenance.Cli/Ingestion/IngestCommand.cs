@@ -47,7 +47,7 @@ internal sealed class IngestCommand(CliContext cli)
                 BrokerAddress address;
                 try
                 {
-                    address = BrokerAddress.Parse(brokerUri);
+                    address = BrokerAddress.Parse(brokerUri, parse.GetValue(broker) is null ? "PROVENANCE_BROKER" : "--broker");
                 }
                 catch (FormatException e)
                 {

@@ -24,9 +24,8 @@ public static partial class DetectionHosting
     /// </summary>
     public static DetectionOptions AddDetectionOptions(this IHostApplicationBuilder builder)
     {
-        var options = builder.Services.AddOptions<DetectionOptions>().BindConfiguration(DetectionOptions.Section).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DetectionOptions>, DetectionOptions.Validator>());
-        return options.ValueAtRegistration(builder.Configuration);
+        return builder.Services.AddSettings<DetectionOptions>(DetectionOptions.Section, DetectionOptions.Check)
+            .ValueAtRegistration(builder.Configuration);
     }
 
     /// <summary>
@@ -37,8 +36,8 @@ public static partial class DetectionHosting
     /// </summary>
     public static IHostApplicationBuilder AddDetector(this IHostApplicationBuilder builder)
     {
-        // Checked by loading the model, which happens at start (TextDetector says which setting is wrong).
-        builder.Services.AddOptions<DetectorOptions>().BindConfiguration(DetectorOptions.Section);
+        // The settings are checked before the model loads; a model file that is missing or broken stops the start too.
+        builder.Services.AddSettings<DetectorOptions>(DetectorOptions.Section, (o, failures) => failures.AddWorded(o.Problems()));
         // The one place that says which detector scores.
         builder.Services.AddSingleton<ITextDetector>(sp => DetectorLoader.Load(
             sp.GetRequiredService<IOptions<DetectorOptions>>().Value,

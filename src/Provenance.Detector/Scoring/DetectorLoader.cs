@@ -18,15 +18,10 @@ public static class DetectorLoader
         {
             return TextDetector.Load(options, logger);
         }
-        zeroShot.Validate();
-        if (string.IsNullOrWhiteSpace(zeroShot.Rule))
-        {
-            throw new ArgumentException(
-                "Detector:ZeroShot:Rule must name the combination rule (JSON) fitted for this classifier and language model; "
-                + "without it there is no way to weigh the zero-shot score against the classifier.");
-        }
+        options.Validate();
         // Read the rule first: a missing file should not cost loading a language model.
-        var rule = CombinationRule.Load(zeroShot.Rule);
+        // Validate refused a combination without a rule.
+        var rule = CombinationRule.Load(zeroShot.Rule!);
         var classifier = TextDetector.Load(options, logger);
         ZeroShotScorer? scorer = null;
         try

@@ -36,15 +36,51 @@ public sealed record DetectorOptions
 
     internal int EffectiveFeaturizerThreads => FeaturizerThreads > 0 ? FeaturizerThreads : Environment.ProcessorCount;
 
-    internal void Validate()
+    /// <summary>
+    /// What is wrong with these settings, each message naming its key in the <c>Detector</c> section; empty when they
+    /// can load a detector. Hosts check this as they start, before the model loads; loading checks it again.
+    /// </summary>
+    public IReadOnlyList<string> Problems()
     {
+        var problems = new List<string>();
+        if (!ExecutionProviders.IsKnown(ExecutionProvider))
+        {
+            problems.Add($"{Section}:{nameof(ExecutionProvider)} is '{ExecutionProvider}'; use {ExecutionProviders.Cpu}, {ExecutionProviders.Cuda} or {ExecutionProviders.TensorRt}.");
+        }
+        if (DeviceId < 0)
+        {
+            problems.Add($"{Section}:{nameof(DeviceId)} is {DeviceId}; a GPU ordinal is 0 or more.");
+        }
         if (MaxBatch < 1)
         {
-            throw new ArgumentException($"Detector MaxBatch must be at least 1 (got {MaxBatch}).");
+            problems.Add($"{Section}:{nameof(MaxBatch)} is {MaxBatch}; it must be at least 1 (documents per ONNX Runtime call).");
         }
-        if (IntraOpThreads < 0 || FeaturizerThreads < 0)
+        if (IntraOpThreads < 0)
         {
-            throw new ArgumentException("Detector thread counts cannot be negative.");
+            problems.Add($"{Section}:{nameof(IntraOpThreads)} is {IntraOpThreads}; it must be 0 (one per core) or more.");
+        }
+        if (FeaturizerThreads < 0)
+        {
+            problems.Add($"{Section}:{nameof(FeaturizerThreads)} is {FeaturizerThreads}; it must be 0 (one per core) or more.");
+        }
+        if (ZeroShot is { } zeroShot && !string.IsNullOrWhiteSpace(zeroShot.Model))
+        {
+            problems.AddRange(zeroShot.Problems());
+            if (string.IsNullOrWhiteSpace(zeroShot.Rule))
+            {
+                problems.Add(
+                    $"{ZeroShotOptions.Section}:{nameof(ZeroShotOptions.Rule)} must name the combination rule (JSON) fitted for this classifier and language model; "
+                    + "without it there is no way to weigh the zero-shot score against the classifier.");
+            }
+        }
+        return problems;
+    }
+
+    internal void Validate()
+    {
+        if (Problems() is [_, ..] problems)
+        {
+            throw new ArgumentException(string.Join(" ", problems));
         }
     }
 }

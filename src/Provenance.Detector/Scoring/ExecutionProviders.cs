@@ -14,6 +14,11 @@ internal static partial class ExecutionProviders
     public const string Cuda = "cuda";
     public const string TensorRt = "tensorrt";
 
+    /// <summary>Whether <paramref name="provider"/> names one of the providers above (case and spaces aside; null is the CPU).</summary>
+    public static bool IsKnown(string? provider) => Normalize(provider) is Cpu or Cuda or TensorRt;
+
+    static string Normalize(string? provider) => (provider ?? Cpu).Trim().ToLowerInvariant();
+
     public static (InferenceSession Session, string Provider) CreateSession(byte[] model, DetectorOptions options, ILogger logger, string modelId) =>
         CreateSession(o => new InferenceSession(model, o), options, logger, modelId);
 
@@ -26,11 +31,11 @@ internal static partial class ExecutionProviders
 
     static (InferenceSession Session, string Provider) CreateSession(Func<SessionOptions, InferenceSession> open, DetectorOptions options, ILogger logger, string modelId)
     {
-        var requested = (options.ExecutionProvider ?? Cpu).Trim().ToLowerInvariant();
-        if (requested is not (Cpu or Cuda or TensorRt))
+        if (!IsKnown(options.ExecutionProvider))
         {
             throw new ArgumentException($"Unknown execution provider '{options.ExecutionProvider}'; use cpu, cuda or tensorrt.");
         }
+        var requested = Normalize(options.ExecutionProvider);
 
         if (requested != Cpu)
         {

@@ -31,19 +31,33 @@ public sealed record ZeroShotOptions
     /// <summary>Short name recorded in model ids (e.g. "qwen2.5-0.5b"); null takes it from the model's config.json.</summary>
     public string? Name { get; init; }
 
-    internal void Validate()
+    /// <summary>Where a host's configuration holds these settings.</summary>
+    public const string Section = DetectorOptions.Section + ":" + nameof(DetectorOptions.ZeroShot);
+
+    /// <summary>What is wrong with these settings for scoring, each message naming its key; empty when they can score.</summary>
+    public IReadOnlyList<string> Problems()
     {
+        var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(Model))
         {
-            throw new ArgumentException("Detector:ZeroShot:Model must name the folder of an exported causal language model.");
+            problems.Add($"{Section}:{nameof(Model)} must name the folder of an exported causal language model.");
         }
         if (MaxTokens < 2)
         {
-            throw new ArgumentException($"Detector:ZeroShot:MaxTokens must be at least 2, the fewest a criterion can score (got {MaxTokens}).");
+            problems.Add($"{Section}:{nameof(MaxTokens)} is {MaxTokens}; it must be at least 2, the fewest a criterion can score.");
         }
         if (!(LogitsBudgetMiB > 0))
         {
-            throw new ArgumentException($"Detector:ZeroShot:LogitsBudgetMiB must be positive (got {LogitsBudgetMiB}).");
+            problems.Add($"{Section}:{nameof(LogitsBudgetMiB)} is {LogitsBudgetMiB}; it must be positive.");
+        }
+        return problems;
+    }
+
+    internal void Validate()
+    {
+        if (Problems() is [_, ..] problems)
+        {
+            throw new ArgumentException(string.Join(" ", problems));
         }
     }
 }

@@ -15,15 +15,12 @@ public static class WorkerHosting
     /// </summary>
     public static IHostApplicationBuilder AddDetectorWorker(this IHostApplicationBuilder builder)
     {
-        var registry = builder.Configuration.GetConnectionString("Registry");
-        if (string.IsNullOrWhiteSpace(registry))
-        {
-            throw new InvalidOperationException("The worker needs the registry database: set ConnectionStrings__Registry.");
-        }
-        var brokerUri = builder.Configuration.GetConnectionString("Broker");
+        var registry = RegistryDatabase.CheckConnectionString(builder.Configuration[RegistryDatabase.ConnectionStringKey],
+            "the worker needs the registry database; set ConnectionStrings__Registry.");
+        var brokerUri = builder.Configuration[BrokerAddress.ConnectionStringKey];
         if (string.IsNullOrWhiteSpace(brokerUri))
         {
-            throw new InvalidOperationException("The worker needs RabbitMQ: set ConnectionStrings__Broker to an amqp:// URI.");
+            throw new InvalidOperationException($"{BrokerAddress.ConnectionStringKey} is not set: the worker needs RabbitMQ; set ConnectionStrings__Broker to an amqp:// URI.");
         }
         var broker = BrokerAddress.Parse(brokerUri);
 
@@ -45,7 +42,8 @@ public static class WorkerHosting
 
     /// <summary>
     /// A worker host with <paramref name="settings"/> on top of the usual configuration; <paramref name="configure"/>
-    /// lets tests add what they need (a log sink, say). The model loads when the host starts.
+    /// runs after the worker's own registrations and lets tests add what they need (a log sink, a service they inspect).
+    /// Every setting is checked here (a bad one throws, naming its key); the model loads when the host starts.
     /// </summary>
     public static IHost Build(string[] args, IDictionary<string, string?>? settings = null, Action<IHostApplicationBuilder>? configure = null)
     {
@@ -54,8 +52,18 @@ public static class WorkerHosting
         {
             builder.Configuration.AddInMemoryCollection(settings);
         }
-        configure?.Invoke(builder);
         builder.AddDetectorWorker();
-        return builder.Build();
+        configure?.Invoke(builder);
+        var host = builder.Build();
+        try
+        {
+            host.Services.CheckSettings();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        return host;
     }
 }
