@@ -19,6 +19,7 @@ builder.AddRegistryOpenApi();
 
 var app = builder.Build();
 await app.PrepareRegistryAsync();
+app.UseSecurityHeaders();
 app.UseRegistryErrors();
 app.UseAuthentication();
 app.UseAuthorization();
