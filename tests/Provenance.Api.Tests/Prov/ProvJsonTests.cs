@@ -160,6 +160,22 @@ public class ProvJsonTests(RegistryFixture registry) : IClassFixture<RegistryFix
         Assert.False(without.GetProperty("agent").TryGetProperty("detector:provenance-detector@2.0.0", out _));
     }
 
+    [Fact]
+    public async Task BothProvEndpointsAreDescribedInTheOpenApiDocument()
+    {
+        var openApi = JsonDocument.Parse(await registry.Client(role: null).GetStringAsync("/openapi/v1.json")).RootElement;
+
+        foreach (var path in new[] { "/v1/documents/{ref}/prov", "/v1/datasets/{ref}/prov" })
+        {
+            var get = openApi.GetProperty("paths").GetProperty(path).GetProperty("get");
+            Assert.Contains("PROV-JSON", get.GetProperty("summary").GetString());
+            Assert.True(get.GetProperty("responses").TryGetProperty("200", out _));
+            Assert.True(get.GetProperty("responses").TryGetProperty("404", out _));
+        }
+        var parameters = openApi.GetProperty("paths").GetProperty("/v1/documents/{ref}/prov").GetProperty("get").GetProperty("parameters");
+        Assert.Contains(parameters.EnumerateArray(), p => p.GetProperty("name").GetString() == "maxDepth" && p.TryGetProperty("description", out _));
+    }
+
     [Theory]
     [InlineData("""{"prefix": {"ex": "urn:ex:"}, "entity": {"ex:a": {}, "ex:b": {}}, "wasDerivedFrom": {"_:d": {"prov:generatedEntity": "ex:a"}}}""", "prov:usedEntity")]
     [InlineData("""{"prefix": {"ex": "urn:ex:"}, "entity": {"ex:a": {}, "other:b": {}}}""", "'other:b' does not use a declared prefix")]
