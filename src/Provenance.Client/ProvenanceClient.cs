@@ -9,6 +9,7 @@ using Provenance.Contracts.Assertions;
 using Provenance.Contracts.Datasets;
 using Provenance.Contracts.Documents;
 using Provenance.Contracts.Lineage;
+using Provenance.Contracts.Prov;
 using Provenance.Contracts.Stats;
 
 namespace Provenance.Client;
@@ -51,6 +52,10 @@ public sealed class ProvenanceClient(HttpClient http)
     public Task<LineageGraphResponse> GraphAsync(string docRef, int? maxDepth = null, IEnumerable<string>? relations = null, CancellationToken ct = default) =>
         SendAsync<LineageGraphResponse>(HttpMethod.Get, LineageUrl(docRef, "graph", maxDepth, relations), null, ct);
 
+    /// <summary>The document's ancestors as W3C PROV-JSON (the same walk as <see cref="AncestorsAsync"/>).</summary>
+    public Task<ProvDocument> ProvAsync(string docRef, int? maxDepth = null, IEnumerable<string>? relations = null, CancellationToken ct = default) =>
+        SendAsync<ProvDocument>(HttpMethod.Get, LineageUrl(docRef, "prov", maxDepth, relations), null, ct);
+
     public Task<RootsResponse> RootsAsync(string docRef, CancellationToken ct = default) =>
         SendAsync<RootsResponse>(HttpMethod.Get, $"v1/documents/{Uri.EscapeDataString(docRef)}/roots", null, ct);
 
@@ -87,6 +92,10 @@ public sealed class ProvenanceClient(HttpClient http)
     /// <summary>The version and the versions it accumulates on, the first of the chain first.</summary>
     public Task<List<DatasetVersionSummary>> DatasetChainAsync(string versionRef, CancellationToken ct = default) =>
         SendAsync<List<DatasetVersionSummary>>(HttpMethod.Get, $"v1/datasets/{Uri.EscapeDataString(versionRef)}/chain", null, ct);
+
+    /// <summary>The version as W3C PROV-JSON: its assembly, spec, base, requester and the detectors that counted documents.</summary>
+    public Task<ProvDocument> DatasetProvAsync(string versionRef, CancellationToken ct = default) =>
+        SendAsync<ProvDocument>(HttpMethod.Get, $"v1/datasets/{Uri.EscapeDataString(versionRef)}/prov", null, ct);
 
     /// <summary>Copies the canonical manifest (the bytes whose SHA-256 is the manifest hash) to <paramref name="destination"/>.</summary>
     public async Task DownloadDatasetManifestAsync(string versionRef, Stream destination, CancellationToken ct = default)

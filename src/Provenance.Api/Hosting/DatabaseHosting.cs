@@ -11,6 +11,7 @@ using Provenance.Data.Detection;
 using Provenance.Data.Documents;
 using Provenance.Data.Generators;
 using Provenance.Data.Lineage;
+using Provenance.Data.Prov;
 using Provenance.Data.Registration;
 using Provenance.Data.Stats;
 using Provenance.Detection.Hosting;
@@ -39,6 +40,7 @@ internal static partial class DatabaseHosting
         builder.Services.AddSingleton<RegistrationWriter>();
         builder.Services.AddSingleton<AssertionWriter>();
         builder.Services.AddSingleton<LineageQueries>();
+        builder.Services.AddSingleton<ProvQueries>();
         builder.Services.AddSingleton<StatsQueries>();
         builder.Services.AddSingleton<DetectionQueries>();
         builder.Services.AddScoped<DocumentQueries>();

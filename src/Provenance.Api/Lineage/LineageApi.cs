@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Provenance.Api.Access;
 using Provenance.Api.Documents;
 using Provenance.Api.Hosting;
+using Provenance.Api.Prov;
 using Provenance.Contracts.Lineage;
 using Provenance.Data.Documents;
 using Provenance.Data.Lineage;
@@ -13,9 +14,6 @@ namespace Provenance.Api.Lineage;
 
 internal static class LineageApi
 {
-    public const int DefaultMaxDepth = 32;
-    public const int MaxMaxDepth = 1000;
-
     public static RouteGroupBuilder MapLineageApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/documents/{ref}").WithTags("Lineage").RequirePermission(Permission.Read).WithAccessProblems()
@@ -28,6 +26,8 @@ internal static class LineageApi
             .WithSummary("Ancestors and descendants together, as nodes (with a level for layered drawing) and edges.");
         group.MapGet("/roots", GetRoots).WithName(nameof(GetRoots))
             .WithSummary("The human documents this one's lineage leads back to, and where it leads nowhere.");
+        group.MapGet("/prov", ProvApi.GetDocumentProv).WithName(nameof(ProvApi.GetDocumentProv))
+            .WithSummary("The document's ancestors (maxDepth and relation as for /ancestors) as W3C PROV-JSON: documents are entities named by content hash, generations activities, generators, crawlers and curators agents.");
         return group;
     }
 
@@ -60,19 +60,9 @@ internal static class LineageApi
         string docRef, LineageDirection direction, int? maxDepth, string[]? relation,
         DocumentQueries documents, LineageQueries lineage, CancellationToken ct)
     {
-        var depth = maxDepth ?? DefaultMaxDepth;
-        if (depth is < 1 or > MaxMaxDepth)
+        if (WalkParameters.TryParse(maxDepth, relation, out var depth, out var relations) is { } invalid)
         {
-            return Problems.Invalid($"maxDepth {depth} is outside 1..{MaxMaxDepth}.", "invalid_max_depth");
-        }
-        var relations = new List<LineageRelation>();
-        foreach (var name in (relation ?? []).SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
-        {
-            if (!WireNames.TryParse<LineageRelation>(name, out var parsed))
-            {
-                return Problems.Invalid(WireNames.Explain<LineageRelation>("relation", name), "invalid_relation");
-            }
-            relations.Add(parsed);
+            return invalid;
         }
         var (id, problem) = await DocumentLookup.ResolveAsync(docRef, documents, ct);
         if (problem is not null)

@@ -62,7 +62,7 @@ internal sealed class DatasetCommands(CliContext cli)
         var output = new Option<string>("--out") { Description = "An empty or new folder to write the Hugging Face layout into.", Required = true };
         var shard = new Option<int>("--shard-size") { Description = "Documents per shard file.", DefaultValueFactory = _ => DatasetExporter.DefaultShardDocuments };
         var command = new Command("export",
-            "Export a dataset version as JSONL or Parquet shards in the Hugging Face datasets layout, with manifest.json and a dataset card.")
+            "Export a dataset version as JSONL or Parquet shards in the Hugging Face datasets layout, with manifest.json, a dataset card and croissant.json.")
         {
             versionRef, format, output, shard,
         };

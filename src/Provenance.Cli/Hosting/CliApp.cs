@@ -6,6 +6,7 @@ using Provenance.Cli.Detection;
 using Provenance.Cli.Documents;
 using Provenance.Cli.Ingestion;
 using Provenance.Cli.Lineage;
+using Provenance.Cli.Prov;
 using Provenance.Cli.Stats;
 
 namespace Provenance.Cli.Hosting;
@@ -27,6 +28,7 @@ internal static class CliApp
             documents.Show(),
             lineage.Lineage(),
             lineage.Roots(),
+            new ProvCommand(cli).Create(),
             new AssertCommand(cli).Create(),
             new StatsCommand(cli).Create(),
             datasets.Assemble(),

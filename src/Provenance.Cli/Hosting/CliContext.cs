@@ -90,8 +90,12 @@ internal sealed class CliContext(IAnsiConsole output, IAnsiConsole errors, Func<
         return 1;
     }
 
+    /// <summary>
+    /// Writes <paramref name="value"/> as JSON straight to the console's writer: the console itself wraps lines at its
+    /// width, which would put line breaks inside any string longer than that and break the JSON.
+    /// </summary>
     public void PrintJson<T>(T value) =>
-        Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, JsonOptions));
+        Out.Profile.Out.Writer.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, JsonOptions));
 
     static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true };
 }

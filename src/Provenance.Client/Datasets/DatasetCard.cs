@@ -33,6 +33,11 @@ public static class DatasetCard
                 card.AppendLine(Inv($"- {language}"));
             }
         }
+        card.AppendLine("language_creators:");
+        foreach (var creator in LanguageCreators(s))
+        {
+            card.AppendLine(Inv($"- {creator}"));
+        }
         card.AppendLine("size_categories:");
         card.AppendLine(Inv($"- {SizeCategory(v.Documents)}"));
         card.AppendLine("tags:");
@@ -145,15 +150,10 @@ public static class DatasetCard
         card.AppendLine();
         card.AppendLine("| field | meaning |");
         card.AppendLine("|---|---|");
-        card.AppendLine("| id | registry id of the document |");
-        card.AppendLine("| content_hash | SHA-256 of the normalized text (hex) |");
-        card.AppendLine("| text | the normalized text |");
-        card.AppendLine("| class | the registry's class when the version was assembled: human, synthetic, mixed or unknown |");
-        card.AppendLine("| counted_as | the class the version's shares count it as (differs for documents of unknown provenance admitted on detector scores) |");
-        card.AppendLine("| generator | the model that wrote it, name@version |");
-        card.AppendLine("| depth | generations from human text (0 = human) |");
-        card.AppendLine("| tokens | o200k_base tokens |");
-        card.AppendLine("| language, licence, source_domain | as registered; source_domain is the host of the first sighting |");
+        foreach (var column in ExportColumns.All)
+        {
+            card.AppendLine(Inv($"| {column.Name} | {column.Meaning} |"));
+        }
         card.AppendLine();
         card.AppendLine("## Spec");
         card.AppendLine();
@@ -162,6 +162,27 @@ public static class DatasetCard
         card.AppendLine("```");
         return card.ToString();
     }
+
+    /// <summary>
+    /// Hugging Face's language_creators: text found on the web (human, or of unknown provenance) and, when the version holds
+    /// model-written text (synthetic or mixed), machine-generated.
+    /// </summary>
+    public static IReadOnlyList<string> LanguageCreators(DatasetStats stats)
+    {
+        var creators = new List<string>();
+        if (stats.ByClass.Any(c => c.Class is "human" or "unknown" && c.Documents > 0))
+        {
+            creators.Add("found");
+        }
+        if (HoldsModelText(stats))
+        {
+            creators.Add("machine-generated");
+        }
+        return creators;
+    }
+
+    /// <summary>Whether the version counts any document as synthetic or mixed.</summary>
+    public static bool HoldsModelText(DatasetStats stats) => stats.ByClass.Any(c => c.Class is "synthetic" or "mixed" && c.Documents > 0);
 
     static string SizeCategory(long n) => n switch
     {

@@ -26,7 +26,8 @@ public sealed record ExportResult(string Directory, IReadOnlyList<string> Files,
 /// Writes a dataset version in the Hugging Face datasets layout: <c>data/train-00000-of-0000N.{jsonl|parquet}</c>
 /// shards in version order, <c>manifest.json</c> (the canonical manifest, checked against the manifest hash) and a
 /// dataset card <c>README.md</c> whose YAML header <c>datasets.load_dataset</c> reads and whose body carries the
-/// version's statistics and collapse-risk report.
+/// version's statistics and collapse-risk report, and <c>croissant.json</c> (Croissant 1.1 with the Responsible-AI
+/// properties, every file with its SHA-256).
 /// </summary>
 public sealed class DatasetExporter(ProvenanceClient client)
 {
@@ -131,8 +132,49 @@ public sealed class DatasetExporter(ProvenanceClient client)
         }
         await File.WriteAllTextAsync(Path.Combine(directory, "README.md"),
             DatasetCard.Write(version, format, shards, [.. languages], [.. licences]), new UTF8Encoding(false), ct);
+        await WriteCroissantAsync(version, format, directory, files, [.. languages], [.. licences], ct);
         var fileBytes = files.Where(File.Exists).Sum(f => new FileInfo(f).Length);
         return new ExportResult(directory, files, documents, textBytes, fileBytes, clock.Elapsed, version.ManifestHash, firstDocument, retries);
+    }
+
+    /// <summary>
+    /// croissant.json, written last: it hashes every other file of the export. The detectors that labelled documents are
+    /// read from the version's PROV only when the manifest counts documents on detector scores.
+    /// </summary>
+    async Task WriteCroissantAsync(DatasetVersionResponse version, ExportFormat format, string directory, IReadOnlyList<string> files,
+        IReadOnlyList<string> languages, IReadOnlyList<string> licences, CancellationToken ct)
+    {
+        var shardFormat = format == ExportFormat.Parquet ? "application/x-parquet" : "application/jsonlines";
+        var shards = new List<ExportedFile>(files.Count);
+        foreach (var file in files.Where(File.Exists))
+        {
+            shards.Add(await DescribeAsync(directory, file, shardFormat, "A shard of the train split.", ct));
+        }
+        ExportedFile[] others =
+        [
+            await DescribeAsync(directory, Path.Combine(directory, "manifest.json"), "application/json",
+                "The canonical manifest: spec, base, statistics and every document id with its content hash; its SHA-256 is the version's manifest hash.", ct),
+            await DescribeAsync(directory, Path.Combine(directory, "README.md"), "text/markdown", "The dataset card.", ct),
+        ];
+        IReadOnlyList<string> detectors = [];
+        if (version.Manifest.CollapseRisk.Accumulation.DetectorAdmitted > 0)
+        {
+            var prov = await client.DatasetProvAsync(version.Id.ToString(CultureInfo.InvariantCulture), ct);
+            detectors = [.. prov.Agent.Values
+                .Where(a => a["provenance:role"]?.GetValue<string>() == "detector")
+                .Select(a => a["prov:label"]!.GetValue<string>())
+                .Order(StringComparer.Ordinal)];
+        }
+        var registry = client.BaseAddress ?? throw new InvalidOperationException("the client has no base address, so the export cannot name the registry in croissant.json");
+        await File.WriteAllTextAsync(Path.Combine(directory, "croissant.json"),
+            Croissant.Write(version, format, registry, shards, others, languages, licences, detectors), new UTF8Encoding(false), ct);
+    }
+
+    static async Task<ExportedFile> DescribeAsync(string directory, string path, string encodingFormat, string description, CancellationToken ct)
+    {
+        await using var file = File.OpenRead(path);
+        var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
+        return new ExportedFile(Path.GetRelativePath(directory, path).Replace('\\', '/'), file.Length, hash, encodingFormat, description);
     }
 
     /// <summary>Counts the interruptions on the way to the caller's progress.</summary>

@@ -128,7 +128,7 @@ public sealed class DatasetExportTests(RegistryFixture registry) : IClassFixture
         Assert.Equal(30, result.Documents);
         var files = Directory.GetFiles(undisturbed, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(undisturbed, f)).Order().ToList();
         Assert.Equal(files, Directory.GetFiles(resumed, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(resumed, f)).Order());
-        Assert.Equal(6, files.Count);
+        Assert.Equal(7, files.Count); // 4 shards, manifest.json, README.md, croissant.json
         Assert.All(files, f => Assert.Equal(File.ReadAllBytes(Path.Combine(undisturbed, f)), File.ReadAllBytes(Path.Combine(resumed, f))));
     }
 
