@@ -1,6 +1,12 @@
 using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Provenance.Data;
 using Provenance.Detection.Hosting;
+using Provenance.Hosting.Health;
+using Provenance.Hosting.Telemetry;
 using Provenance.Messaging;
 using Provenance.Messaging.Hosting;
 
@@ -28,6 +34,8 @@ public static class WorkerHosting
         var broker = BrokerAddress.Parse(brokerUri);
 
         builder.Services.AddSingleton(_ => RegistryDatabase.CreateDataSource(registry));
+        builder.AddRegistryTelemetry("provenance-worker");
+        builder.AddRegistryHealthChecks();
         builder.AddDetectionOptions();
         builder.AddDetector();
         builder.Services.AddMassTransit(x =>
@@ -44,18 +52,35 @@ public static class WorkerHosting
     }
 
     /// <summary>
+    /// The worker's one HTTP endpoint, for probes and the Prometheus scrape only (<see cref="WorkerOptions"/>):
+    /// <c>/health/live</c>, <c>/health/ready</c> (database, bus, model) and <c>/metrics</c>.
+    /// </summary>
+    static void AddProbeEndpoint(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkerOptions>, WorkerOptions.Validator>());
+        // Only this endpoint: the worker ignores ASPNETCORE_URLS and the images' ASPNETCORE_HTTP_PORTS.
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<WorkerOptions>>((kestrel, worker) => kestrel.Listen(worker.Value.EndPoint));
+    }
+
+    /// <summary>
     /// A worker host with <paramref name="settings"/> on top of the usual configuration; <paramref name="configure"/>
     /// lets tests add what they need (a log sink, say). The model loads when the host starts.
     /// </summary>
-    public static IHost Build(string[] args, IDictionary<string, string?>? settings = null, Action<IHostApplicationBuilder>? configure = null)
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? settings = null, Action<IHostApplicationBuilder>? configure = null)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(args);
+        var builder = WebApplication.CreateBuilder(args);
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
         }
         configure?.Invoke(builder);
         builder.AddDetectorWorker();
-        return builder.Build();
+        builder.AddProbeEndpoint();
+        var app = builder.Build();
+        app.MapHealthApi();
+        app.MapMetricsApi();
+        return app;
     }
 }

@@ -1,0 +1,40 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Provenance.Worker.Hosting;
+
+/// <summary>
+/// The <c>Worker</c> section: where the worker serves its probes and metrics (<c>/health/live</c>,
+/// <c>/health/ready</c>, <c>/metrics</c>). Loopback by default, so nothing is reachable from outside the machine until
+/// an operator says so; in Kubernetes, where the kubelet probes the pod's address, set <c>Worker__HealthAddress=0.0.0.0</c>.
+/// </summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "Worker";
+
+    /// <summary>The IP address the endpoint listens on: 127.0.0.1 by default; 0.0.0.0 (or ::) for every interface.</summary>
+    public string HealthAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The port; 0 lets the system pick a free one (tests).</summary>
+    public int HealthPort { get; set; } = 8081;
+
+    internal IPEndPoint EndPoint => new(IPAddress.Parse(HealthAddress), HealthPort);
+
+    internal sealed class Validator : IValidateOptions<WorkerOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, WorkerOptions options)
+        {
+            var failures = new List<string>();
+            if (!IPAddress.TryParse(options.HealthAddress, out _))
+            {
+                failures.Add($"{Section}:{nameof(HealthAddress)} is '{options.HealthAddress}'; it must be an IP address, "
+                    + "such as 127.0.0.1 (this machine only, the default) or 0.0.0.0 (every interface, for Kubernetes probes).");
+            }
+            if (options.HealthPort is < 0 or > IPEndPoint.MaxPort)
+            {
+                failures.Add($"{Section}:{nameof(HealthPort)} is {options.HealthPort}; it must be a TCP port between 1 and {IPEndPoint.MaxPort} (0 picks a free one).");
+            }
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}
