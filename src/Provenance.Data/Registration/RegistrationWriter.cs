@@ -36,9 +36,13 @@ public sealed partial class RegistrationWriter(
     public async Task<IReadOnlyList<RegistrationResult>> RegisterAsync(
         IReadOnlyList<DocumentSubmission> submissions, string registrant, CancellationToken ct)
     {
+        // The whole call (validation and token counting included), then one registration.write span per attempt.
+        using var span = RegistryTelemetry.Source.StartActivity("registration");
+        span?.SetTag("provenance.documents", submissions.Count);
         var started = Stopwatch.GetTimestamp();
         var results = new RegistrationResult?[submissions.Count];
         var items = RegistrationPlan.Validate(submissions, registrant, limits, clock.GetUtcNow(), results);
+        span?.SetTag("provenance.rejected", submissions.Count - items.Count);
         if (items.Count > 0)
         {
             await WriteAsync(items, results, ct);

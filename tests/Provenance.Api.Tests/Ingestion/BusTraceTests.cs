@@ -44,10 +44,12 @@ public sealed class BusTraceTests(BusRegistryFixture registry) : IClassFixture<B
         TestContext.Current.TestOutputHelper?.WriteLine(Describe(trace));
         var send = Assert.Single(trace, s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Producer && s.ParentSpanId == crawlId);
         var receive = Assert.Single(trace, s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer && s.ParentSpanId == send.SpanId);
+        var registration = Assert.Single(trace, s => s.OperationName == "registration");
         var write = Assert.Single(trace, s => s.OperationName == "registration.write");
         var copy = Assert.Single(trace, s => s.OperationName == "registration.copy");
         Assert.Equal(3, copy.GetTagItem("provenance.documents"));
-        Assert.True(IsBelow(write, receive, trace), "the registration runs inside the consumer's span, which continues the crawler's send");
+        Assert.True(IsBelow(registration, receive, trace), "the registration runs inside the consumer's span, which continues the crawler's send");
+        Assert.True(IsBelow(write, registration, trace), "the transaction runs inside the registration");
         Assert.True(IsBelow(copy, write, trace), "the direct COPY runs inside the registration's transaction span");
         Assert.Contains(trace, s => s.Source.Name == "Npgsql" && s.DisplayName.StartsWith("COPY", StringComparison.Ordinal) && IsBelow(s, copy, trace));
     }
