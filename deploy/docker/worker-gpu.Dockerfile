@@ -11,7 +11,8 @@ COPY . .
 RUN dotnet publish src/Provenance.Worker -c Release -o /app --nologo -p:OnnxRuntimeGpu=true \
  && rm -rf /app/runtimes/win-x64
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0 AS dotnet
+# The ASP.NET Core runtime (it carries the .NET runtime too): the worker serves its probes and /metrics over HTTP.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS dotnet
 
 FROM nvidia/cuda:13.0.2-cudnn-runtime-ubuntu24.04
 COPY --from=dotnet /usr/share/dotnet /usr/share/dotnet

@@ -6,7 +6,8 @@ WORKDIR /src
 COPY . .
 RUN dotnet publish src/Provenance.Worker -c Release -o /app --nologo
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0
+# The ASP.NET Core runtime: the worker serves /health/live, /health/ready and /metrics (Worker:HealthPort, 8081).
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
 USER app

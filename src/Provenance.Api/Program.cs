@@ -4,15 +4,18 @@ using Provenance.Api.Datasets;
 using Provenance.Api.Detection;
 using Provenance.Api.Documents;
 using Provenance.Api.Generators;
-using Provenance.Api.Health;
 using Provenance.Api.Hosting;
 using Provenance.Api.Lineage;
 using Provenance.Api.Stats;
+using Provenance.Hosting.Health;
+using Provenance.Hosting.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRegistryHttp();
 builder.AddRegistryProblemDetails();
 builder.AddRegistryDatabase();
+builder.AddRegistryHealthChecks();
+builder.AddRegistryTelemetry("provenance-api");
 builder.AddRegistryAccess();
 builder.AddRegistryBus();
 builder.AddRegistryOpenApi();
@@ -25,6 +28,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapHealthApi();
+app.MapMetricsApi();
 app.MapDocumentsApi();
 app.MapLineageApi();
 app.MapAssertionsApi();

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Provenance.Contracts.Detection;
+using Provenance.Data;
 using Provenance.Data.Assertions;
 using Provenance.Data.Detection;
 using Provenance.Detector.Scoring;
@@ -34,7 +36,14 @@ public sealed partial class ClassifyDocumentsConsumer(
             {
                 continue;
             }
-            var verdicts = scorer.Score([.. texts.Select(t => t.Text)], context.CancellationToken);
+            var started = Stopwatch.GetTimestamp();
+            IReadOnlyList<DocumentVerdict> verdicts;
+            using (var span = RegistryTelemetry.Source.StartActivity("detector.score"))
+            {
+                span?.SetTag("provenance.documents", texts.Count);
+                verdicts = scorer.Score([.. texts.Select(t => t.Text)], context.CancellationToken);
+            }
+            RegistryTelemetry.RecordVerdicts(detector.ModelId, verdicts.Select(v => ClassOf(v.Class)), Stopwatch.GetElapsedTime(started));
             // A verdict that says what this model last said about the document (class and confidence) is not recorded again.
             var appended = await assertions.AppendAsync(
                 [.. texts.Select((t, i) => new NewAssertion(t.Id, AssertionKind.Detector, detector.ModelId, ClassOf(verdicts[i].Class),

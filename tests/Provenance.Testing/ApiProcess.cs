@@ -54,6 +54,7 @@ public sealed class ApiProcess : IAsyncDisposable
         }
         var api = new ApiProcess(Process.Start(start)!, url);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var last = "no answer";
         for (var i = 0; i < 120; i++)
         {
             if (api._process.HasExited)
@@ -62,21 +63,22 @@ public sealed class ApiProcess : IAsyncDisposable
             }
             try
             {
-                if ((await http.GetAsync(new Uri(url, "/health"))).IsSuccessStatusCode)
+                // Ready, as a load balancer would wait for: the database and the bus answer.
+                var response = await http.GetAsync(new Uri(url, "/health/ready"));
+                if (response.IsSuccessStatusCode)
                 {
                     return api;
                 }
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-            }
-            catch (TaskCanceledException)
-            {
+                last = e.Message;
             }
             await Task.Delay(250);
         }
         await api.DisposeAsync();
-        throw new TimeoutException($"the API process did not become healthy:\n{api.Log}");
+        throw new TimeoutException($"the API process did not become ready; its last answer to /health/ready: {last}\n{api.Log}");
     }
 
     /// <summary>Kills the process without warning, as a crash or an OOM kill would.</summary>

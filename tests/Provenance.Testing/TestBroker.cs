@@ -186,6 +186,7 @@ public sealed class DetectionRegistryFixture : BusRegistryFixture
             ["ConnectionStrings:Broker"] = TestBroker.Uri,
             ["Detection:Queue"] = DetectionQueue,
             ["Detection:MaxWaitMilliseconds"] = "100",
+            ["Worker:HealthPort"] = "0",
             ["Logging:LogLevel:MassTransit"] = "Information",
         }, b => b.Logging.AddProvider(WorkerLog));
         await _worker.StartAsync();

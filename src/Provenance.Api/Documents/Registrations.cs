@@ -60,12 +60,7 @@ internal static class Registrations
     }
 
     /// <summary>The stable code of a rejected item, the same in a batch answer, a problem and a bus rejection.</summary>
-    public static string Code(RejectionCode? code) => code switch
-    {
-        RejectionCode.UnknownParent => "unknown_parent",
-        RejectionCode.Cycle => "lineage_cycle",
-        _ => "invalid_document",
-    };
+    public static string Code(RejectionCode? code) => RejectionCodes.WireName(code);
 
     /// <summary>The problem that answers a single rejected document.</summary>
     public static ProblemHttpResult ToProblem(RegistrationResult r) => r.Code switch

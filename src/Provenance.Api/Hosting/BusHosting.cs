@@ -33,6 +33,7 @@ internal static partial class BusHosting
             builder.AddDetector();
         }
         builder.Services.AddSingleton(sp => new DetectionRequester(sp.GetRequiredService<IOptions<DetectionOptions>>(), detector));
+        builder.Services.AddHostedService<DetectionBacklog>();
 
         builder.Services.AddMassTransit(x =>
         {

@@ -31,6 +31,22 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
 
     async Task<AssemblyResult> RunAsync(DatasetSpec wire, string requestedBy, Guid? requestId, bool preview, CancellationToken ct)
     {
+        using var span = RegistryTelemetry.Source.StartActivity(preview ? "dataset.preview" : "dataset.assemble");
+        var started = Stopwatch.GetTimestamp();
+        var result = await SelectDescribeAndStoreAsync(wire, requestedBy, requestId, preview, ct);
+        var (outcome, documents) = result switch
+        {
+            AssemblyStored stored => (stored.Created ? "created" : "existing", (long?)stored.Version.Documents),
+            AssemblyPreviewed previewed => ("previewed", previewed.Preview.Documents),
+            _ => ("refused", null),
+        };
+        span?.SetTag("provenance.outcome", outcome);
+        RegistryTelemetry.RecordAssembly(outcome, documents, Stopwatch.GetElapsedTime(started));
+        return result;
+    }
+
+    async Task<AssemblyResult> SelectDescribeAndStoreAsync(DatasetSpec wire, string requestedBy, Guid? requestId, bool preview, CancellationToken ct)
+    {
         if (!MixSpecValidator.TryValidate(DatasetMapping.ToDraft(wire), out var spec, out var error))
         {
             return new AssemblyRefused(AssemblyRefused.InvalidSpec, error!, []);

@@ -20,6 +20,26 @@ public sealed class DetectionQueries(NpgsqlDataSource dataSource)
         return texts;
     }
 
+    /// <summary>The count the counting stops at: past it the gauge says "at least this many", and the count stays cheap.</summary>
+    public const int BacklogCap = 1_000_000;
+
+    /// <summary>
+    /// Documents of class unknown without any detector assertion: those waiting for a first verdict (a request on the
+    /// queue, or none sent yet). Counted up to <see cref="BacklogCap"/>.
+    /// </summary>
+    public async Task<long> AwaitingVerdictAsync(CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT count(*) FROM (
+                SELECT 1 FROM documents d
+                 WHERE d.class = 'unknown'
+                   AND NOT EXISTS (SELECT 1 FROM assertions a WHERE a.document_id = d.id AND a.kind = 'detector')
+                 LIMIT @cap) awaiting
+            """);
+        cmd.Parameters.AddWithValue("cap", BacklogCap);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>Documents whose class is unknown, after id <paramref name="afterId"/>.</summary>
     public Task<List<long>> UnknownAsync(long afterId, int limit, CancellationToken ct) => IdsAsync(
         "SELECT id FROM documents WHERE class = 'unknown' AND id > @after ORDER BY id LIMIT @limit", afterId, limit, null, ct);

@@ -30,6 +30,8 @@ internal static class NewDocumentCopy
         {
             return state;
         }
+        using var span = RegistryTelemetry.Source.StartActivity("registration.copy");
+        span?.SetTag("provenance.documents", rows.Count);
         var generators = await GeneratorStore.EnsureAsync(conn, rows.Select(r => r.Item.S.Declared?.Generator), ct);
         var (now, ids) = await AllocateIdsAsync(conn, rows.Count, ct);
 

@@ -23,6 +23,20 @@ public enum RejectionCode
     Cycle,
 }
 
+public static class RejectionCodes
+{
+    /// <summary>
+    /// The stable code of a rejected item: the same in a batch answer, a problem, a bus rejection and the
+    /// <c>code</c> label of the rejection metric.
+    /// </summary>
+    public static string WireName(RejectionCode? code) => code switch
+    {
+        RejectionCode.UnknownParent => "unknown_parent",
+        RejectionCode.Cycle => "lineage_cycle",
+        _ => "invalid_document",
+    };
+}
+
 /// <summary>What happened to one submitted item, in the order the items were sent.</summary>
 public sealed record RegistrationResult(
     int Index,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Provenance.Data.Derived;
@@ -35,12 +36,23 @@ public sealed partial class RegistrationWriter(
     public async Task<IReadOnlyList<RegistrationResult>> RegisterAsync(
         IReadOnlyList<DocumentSubmission> submissions, string registrant, CancellationToken ct)
     {
+        // The whole call (validation and token counting included), then one registration.write span per attempt.
+        using var span = RegistryTelemetry.Source.StartActivity("registration");
+        span?.SetTag("provenance.documents", submissions.Count);
+        var started = Stopwatch.GetTimestamp();
         var results = new RegistrationResult?[submissions.Count];
         var items = RegistrationPlan.Validate(submissions, registrant, limits, clock.GetUtcNow(), results);
-        if (items.Count == 0)
+        span?.SetTag("provenance.rejected", submissions.Count - items.Count);
+        if (items.Count > 0)
         {
-            return results!;
+            await WriteAsync(items, results, ct);
         }
+        RegistryTelemetry.RecordRegistration(results!, Stopwatch.GetElapsedTime(started));
+        return results!;
+    }
+
+    async Task WriteAsync(List<RegistrationItem> items, RegistrationResult?[] results, CancellationToken ct)
+    {
         var direct = DirectCopyOfNewDocuments;
         await TransientRetry.RunAsync(async () =>
         {
@@ -63,11 +75,14 @@ public sealed partial class RegistrationWriter(
                 }
             }
         }, logger, ct);
-        return results!;
     }
 
     async Task RegisterValidAsync(List<RegistrationItem> items, RegistrationResult?[] results, bool direct, CancellationToken ct)
     {
+        // One span per attempt: the transaction, with the COPY and merge spans (and Npgsql's command spans) inside it.
+        using var span = RegistryTelemetry.Source.StartActivity("registration.write");
+        span?.SetTag("provenance.documents", items.Count);
+        span?.SetTag("provenance.direct_copy", direct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 

@@ -129,6 +129,8 @@ internal static class StagedMerge
     public static async Task<Dictionary<ContentHash, long>> WriteAsync(
         NpgsqlConnection conn, IReadOnlyList<RegistrationItem> items, RegistrationEffects effects, CancellationToken ct)
     {
+        using var span = RegistryTelemetry.Source.StartActivity("registration.merge");
+        span?.SetTag("provenance.documents", items.Count);
         await ExecuteAsync(conn, "TRUNCATE stage_docs, stage_sightings, stage_declared, stage_parents", ct);
         var generators = await GeneratorStore.EnsureAsync(conn,
             items.SelectMany(i => i.S.Parents.Select(p => p.Generator).Append(i.S.Declared?.Generator)), ct);
@@ -177,6 +179,8 @@ internal static class StagedMerge
 
     static async Task StageAsync(NpgsqlConnection conn, StagedRows rows, Dictionary<GeneratorName, int> generators, CancellationToken ct)
     {
+        using var span = RegistryTelemetry.Source.StartActivity("registration.stage");
+        span?.SetTag("provenance.documents", rows.Documents.Count);
         await using (var w = await conn.BeginBinaryImportAsync(
             "COPY stage_docs (content_hash, char_count, token_count, language, licence, first_seen, last_seen, class, generator_id) FROM STDIN (FORMAT BINARY)", ct))
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,6 +10,7 @@ using Provenance.Data.Assertions;
 using Provenance.Data.Detection;
 using Provenance.Detector.Scoring;
 using Provenance.Detector.Segments;
+using Provenance.Hosting.Health;
 
 namespace Provenance.Detection.Hosting;
 
@@ -46,6 +48,7 @@ public static partial class DetectionHosting
         builder.Services.TryAddSingleton<DetectionQueries>();
         builder.Services.TryAddSingleton<AssertionWriter>();
         builder.Services.AddHostedService<DetectorStartup>();
+        builder.Services.AddHealthChecks().AddCheck<DetectorHealthCheck>("detector", tags: [HealthHosting.Ready], timeout: TimeSpan.FromSeconds(10));
         return builder;
     }
 
@@ -76,5 +79,24 @@ public static partial class DetectionHosting
         [LoggerMessage(Level = LogLevel.Information,
             Message = "Detector {Model} loaded in this process on execution provider {Provider} in {Milliseconds:N0} ms; it classifies the requests on queue {Queue}")]
         static partial void LogLoaded(ILogger logger, string model, string provider, double milliseconds, string queue);
+    }
+
+    /// <summary>The model is loaded and answers: it scores one short text. A probe costs one tiny batch.</summary>
+    sealed class DetectorHealthCheck(ITextDetector detector) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var score = detector.Score(["The registry asks its detector whether it still answers."], cancellationToken)[0];
+                return Task.FromResult(float.IsFinite(score.PHuman)
+                    ? HealthCheckResult.Healthy($"{detector.ModelId} on {detector.ExecutionProvider}")
+                    : HealthCheckResult.Unhealthy($"{detector.ModelId} answered a score that is not a number."));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return Task.FromResult(HealthCheckResult.Unhealthy($"{detector.ModelId} failed to score: {e.Message}"));
+            }
+        }
     }
 }

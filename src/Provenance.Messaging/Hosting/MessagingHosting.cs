@@ -13,6 +13,8 @@ public static class MessagingHosting
     public static IBusRegistrationConfigurator UseRegistryDefaults(this IBusRegistrationConfigurator x)
     {
         x.DisableUsageTelemetry();
+        // MassTransit registers the bus's health check itself, tagged "ready": /health/ready and /health report it as "bus".
+        x.ConfigureHealthCheckOptions(o => o.Name = "bus");
         return x;
     }
 

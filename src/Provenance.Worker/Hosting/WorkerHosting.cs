@@ -1,6 +1,12 @@
 using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Provenance.Data;
 using Provenance.Detection.Hosting;
+using Provenance.Hosting.Health;
+using Provenance.Hosting.Telemetry;
 using Provenance.Messaging;
 using Provenance.Messaging.Hosting;
 
@@ -25,6 +31,8 @@ public static class WorkerHosting
         var broker = BrokerAddress.Parse(brokerUri);
 
         builder.Services.AddSingleton(_ => RegistryDatabase.CreateDataSource(registry));
+        builder.AddRegistryTelemetry("provenance-worker");
+        builder.AddRegistryHealthChecks();
         builder.AddDetectionOptions();
         builder.AddDetector();
         builder.Services.AddMassTransit(x =>
@@ -41,29 +49,44 @@ public static class WorkerHosting
     }
 
     /// <summary>
+    /// The worker's one HTTP endpoint, for probes and the Prometheus scrape only (<see cref="WorkerOptions"/>):
+    /// <c>/health/live</c>, <c>/health/ready</c> (database, bus, model) and <c>/metrics</c>.
+    /// </summary>
+    static void AddProbeEndpoint(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSettings<WorkerOptions>(WorkerOptions.Section, WorkerOptions.Check);
+        // Only this endpoint: the worker ignores ASPNETCORE_URLS and the images' ASPNETCORE_HTTP_PORTS.
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<WorkerOptions>>((kestrel, worker) => kestrel.Listen(worker.Value.EndPoint));
+    }
+
+    /// <summary>
     /// A worker host with <paramref name="settings"/> on top of the usual configuration; <paramref name="configure"/>
     /// runs after the worker's own registrations and lets tests add what they need (a log sink, a service they inspect).
     /// Every setting is checked here (a bad one throws, naming its key); the model loads when the host starts.
     /// </summary>
-    public static IHost Build(string[] args, IDictionary<string, string?>? settings = null, Action<IHostApplicationBuilder>? configure = null)
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? settings = null, Action<IHostApplicationBuilder>? configure = null)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(args);
+        var builder = WebApplication.CreateBuilder(args);
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
         }
         builder.AddDetectorWorker();
+        builder.AddProbeEndpoint();
         configure?.Invoke(builder);
-        var host = builder.Build();
+        var app = builder.Build();
         try
         {
-            host.Services.CheckSettings();
+            app.Services.CheckSettings();
         }
         catch
         {
-            host.Dispose();
+            ((IDisposable)app).Dispose();
             throw;
         }
-        return host;
+        app.MapHealthApi();
+        app.MapMetricsApi();
+        return app;
     }
 }

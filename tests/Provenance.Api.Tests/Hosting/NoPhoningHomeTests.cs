@@ -4,7 +4,10 @@ using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Hosting;
 
-/// <summary>The registry sends nothing to any vendor: MassTransit's usage telemetry is off in every host that has a bus.</summary>
+/// <summary>
+/// The registry sends nothing to any vendor: MassTransit's usage telemetry is off in every host that has a bus, and
+/// OpenTelemetry exports over OTLP only where OTEL_EXPORTER_OTLP_ENDPOINT says where to (Prometheus scrapes /metrics).
+/// </summary>
 public sealed class NoPhoningHomeTests(RegistryFixture registry) : IClassFixture<RegistryFixture>
 {
     [Fact]
@@ -13,5 +16,13 @@ public sealed class NoPhoningHomeTests(RegistryFixture registry) : IClassFixture
         var options = registry.GetService<IOptions<UsageTelemetryOptions>>().Value;
 
         Assert.False(options.Enabled);
+    }
+
+    [Fact]
+    public void TheApiExportsNoTracesUnlessAnOtlpEndpointIsConfigured()
+    {
+        var tracing = registry.Services.GetService(typeof(OpenTelemetry.Trace.TracerProvider));
+
+        Assert.Null(tracing);
     }
 }
