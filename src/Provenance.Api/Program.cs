@@ -22,6 +22,7 @@ await app.PrepareRegistryAsync();
 app.UseRegistryErrors();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRegistryRequestLimits();
 
 app.MapHealthApi();
 app.MapDocumentsApi();

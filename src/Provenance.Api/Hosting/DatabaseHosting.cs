@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Provenance.Data;
@@ -33,7 +34,8 @@ internal static partial class DatabaseHosting
                 + "'Host=127.0.0.1;Port=5432;Username=provenance;Password=...;Database=provenance'), "
                 + "or start the registry with deploy/scripts/run.sh, which starts a local PostgreSQL for you.");
         }
-        builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section);
+        builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptions.Validator>());
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
 
         builder.Services.AddSingleton(_ => RegistryDatabase.CreateDataSource(connectionString));
