@@ -26,6 +26,7 @@ app.UseSecurityHeaders();
 app.UseRegistryErrors();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRegistryRequestLimits();
 
 app.MapHealthApi();
 app.MapMetricsApi();

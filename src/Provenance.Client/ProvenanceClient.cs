@@ -228,6 +228,9 @@ public sealed class ProvenanceClient(HttpClient http)
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+            // Sent with its Content-Length rather than chunked: the registry counts a body of unknown length as
+            // large as its endpoint allows, and holds back large ones beyond a few at once.
+            await request.Content.LoadIntoBufferAsync(ct);
         }
         using var response = await http.SendAsync(request, ct);
         if (!response.IsSuccessStatusCode)

@@ -13,7 +13,7 @@ internal static class KeysApi
     {
         var group = routes.MapGroup("/v1/keys").WithTags("Access").RequirePermission(Permission.ManageKeys).WithAccessProblems();
         group.MapPost("/", CreateKey).WithName(nameof(CreateKey)).WithSummary("Create an API key (admin). The secret is returned once.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).WithBodyLimit(BodyLimit.Small);
         group.MapGet("/", ListKeys).WithName(nameof(ListKeys)).WithSummary("List API keys, without their secrets (admin).");
         group.MapDelete("/{id:int}", RevokeKey).WithName(nameof(RevokeKey)).WithSummary("Revoke an API key (admin).")
             .ProducesProblem(StatusCodes.Status404NotFound);

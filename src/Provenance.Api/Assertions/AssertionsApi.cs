@@ -24,7 +24,8 @@ internal static class AssertionsApi
         var group = routes.MapGroup("/v1/documents/{ref}/assertions").WithTags("Assertions").WithAccessProblems()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/", AssertClass).WithName(nameof(AssertClass)).RequirePermission(Permission.Assert)
-            .WithSummary("A curator asserts a document's class. Appended to the history; curator assertions take precedence.");
+            .WithSummary("A curator asserts a document's class. Appended to the history; curator assertions take precedence.")
+            .WithBodyLimit(BodyLimit.Assertion);
         group.MapGet("/", GetAssertions).WithName(nameof(GetAssertions)).RequirePermission(Permission.Read)
             .WithSummary("The document's assertion history, oldest first.");
         return routes;

@@ -18,7 +18,7 @@ internal static class DatasetsApi
         var assemble = routes.MapGroup("/v1/datasets").WithTags("Datasets").RequirePermission(Permission.AssembleDatasets).WithAccessProblems();
         assemble.MapPost("/", AssembleDataset).WithName(nameof(AssembleDataset))
             .WithSummary("Assemble an immutable dataset version from a mix spec; with ?dryRun=true, show what it would be without storing it.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity).WithBodyLimit(BodyLimit.Small);
 
         var reads = routes.MapGroup("/v1/datasets").WithTags("Datasets").RequirePermission(Permission.Read).WithAccessProblems()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);

@@ -28,7 +28,7 @@ internal static class DetectionApi
             .RequirePermission(Permission.Assert)
             .WithSummary("Ask the detector (in the API, or workers behind a broker) to classify every unknown document, or to rescore what other versions of the model it runs (model) scored; 503 when no detector can receive requests.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithAccessProblems();
+            .WithAccessProblems().WithBodyLimit(BodyLimit.Small);
         return routes;
     }
 

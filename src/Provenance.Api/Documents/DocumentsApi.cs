@@ -18,14 +18,16 @@ internal static class DocumentsApi
 {
     public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder routes)
     {
-        var writes = routes.MapGroup("/v1/documents").WithTags("Documents").RequirePermission(Permission.Register).WithAccessProblems();
+        var limits = routes.ServiceProvider.GetRequiredService<IOptions<RegistryOptions>>().Value;
+        var writes = routes.MapGroup("/v1/documents").WithTags("Documents").RequirePermission(Permission.Register).WithAccessProblems()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         writes.MapPost("/", RegisterDocument).WithName(nameof(RegisterDocument))
             .WithSummary("Register one document (idempotent: the same text returns the same id and adds a sighting).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).WithBodyLimit(BodyLimit.Document(limits));
         writes.MapPost("/batch", RegisterDocuments).WithName(nameof(RegisterDocuments))
-            .WithSummary("Register up to Registry:MaxBatchSize documents; answers per item and commits the valid ones.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .WithSummary("Register up to Registry:MaxBatchSize documents in up to Registry:MaxBatchBytes; answers per item and commits the valid ones.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).WithBodyLimit(BodyLimit.Batch(limits));
 
         var reads = routes.MapGroup("/v1/documents").WithTags("Documents").RequirePermission(Permission.Read).WithAccessProblems()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);

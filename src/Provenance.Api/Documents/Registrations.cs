@@ -51,10 +51,10 @@ internal static class Registrations
         }
         // Over HTTP the body limit (the same setting, in bytes) stops such a batch first.
         var chars = documents.Sum(d => (long)(d is null ? 0 : text(d)?.Length ?? 0));
-        if (chars > limits.MaxRequestBytes)
+        if (chars > limits.MaxBatchBytes)
         {
             return new(StatusCodes.Status413PayloadTooLarge, "batch_too_large",
-                $"the batch carries {chars:N0} characters of text; the limit is {limits.MaxRequestBytes:N0}. Send smaller batches.");
+                $"the batch carries {chars:N0} characters of text; the limit is {limits.MaxBatchBytes:N0} (Registry:MaxBatchBytes). Send smaller batches.");
         }
         return null;
     }

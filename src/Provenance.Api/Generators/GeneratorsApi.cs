@@ -18,7 +18,7 @@ internal static class GeneratorsApi
             .WithSummary("Models named by registrations and assertions, with how many documents each one decides.");
         group.MapPut("/{generator}", UpdateGenerator).WithName(nameof(UpdateGenerator)).RequirePermission(Permission.Assert)
             .WithSummary("Set a generator's vendor and family (curator). The route value is name@version.")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest).WithBodyLimit(BodyLimit.Small);
         return group;
     }
 

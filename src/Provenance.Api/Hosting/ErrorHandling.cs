@@ -34,7 +34,7 @@ internal static class ErrorHandling
     {
         StatusCodes.Status404NotFound => ($"There is no endpoint at {http.Request.Method} {http.Request.Path}. The API is described at /docs.", "not_found"),
         StatusCodes.Status405MethodNotAllowed => ($"{http.Request.Path} does not accept {http.Request.Method}. The API is described at /docs.", "method_not_allowed"),
-        StatusCodes.Status413PayloadTooLarge => (BadRequestExceptionHandler.BodyTooLarge, "body_too_large"),
+        StatusCodes.Status413PayloadTooLarge => (BodyLimit.TooLarge(http), "body_too_large"),
         StatusCodes.Status415UnsupportedMediaType => ("Send the body as JSON with Content-Type: application/json.", "unsupported_media_type"),
         StatusCodes.Status500InternalServerError => ("The registry failed to handle the request; nothing was written. Quote the traceId when you report it.", "internal_error"),
         _ => null,
@@ -51,26 +51,24 @@ internal static class ErrorHandling
 /// <summary>Turns request-binding failures into a 400 (or 413) that quotes the parser's complaint.</summary>
 internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
-    public const string BodyTooLarge = "The request body is larger than the registry accepts (Registry:MaxRequestBytes). Send fewer documents per request.";
-
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         if (exception is not BadHttpRequestException bad)
         {
             return false;
         }
-        var (title, detail, code) = Describe(bad);
+        var (title, detail, code) = Describe(bad, http);
         http.Response.StatusCode = bad.StatusCode;
         var problem = new ProblemDetails { Status = bad.StatusCode, Title = title, Detail = detail };
         problem.Extensions["code"] = code;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
 
-    static (string Title, string Detail, string Code) Describe(BadHttpRequestException bad)
+    static (string Title, string Detail, string Code) Describe(BadHttpRequestException bad, HttpContext http)
     {
         if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return ("The request body is too large", BodyTooLarge, "body_too_large");
+            return ("The request body is too large", BodyLimit.TooLarge(http), "body_too_large");
         }
         var chain = new List<Exception>();
         for (var e = bad.InnerException; e is not null; e = e.InnerException)
