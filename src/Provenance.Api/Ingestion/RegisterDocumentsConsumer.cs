@@ -7,6 +7,7 @@ using Provenance.Contracts.Ingestion;
 using Provenance.Data.Registration;
 using Provenance.Domain;
 using Provenance.Domain.Documents;
+using Provenance.Messaging.Ingestion;
 
 namespace Provenance.Api.Ingestion;
 
@@ -75,6 +76,3 @@ public sealed class RegisterDocumentsConsumer(RegistrationWriter writer, Detecti
         }
     }
 }
-
-/// <summary>A batch that no retry can make valid.</summary>
-public sealed class InvalidBatchException(string message) : Exception(message);

@@ -19,7 +19,7 @@ internal sealed class KeyCommands(CliContext cli)
                 cli.PrintJson(key);
                 return 0;
             }
-            cli.Out.MarkupLineInterpolated($"key {key.Id} '{key.Name}' ({key.Role}): [bold]{key.Key}[/]");
+            cli.Out.MarkupLineInterpolated($"key {key.Id} '{Terminal.Line(key.Name)}' ({key.Role}): [bold]{key.Key}[/]");
             cli.Out.MarkupLine("[yellow]Store it now: the registry keeps only its hash.[/]");
             return 0;
         }, ct));
@@ -36,7 +36,7 @@ internal sealed class KeyCommands(CliContext cli)
             var table = new Table().AddColumns("id", "name", "role", "prefix", "created", "revoked");
             foreach (var k in keys)
             {
-                table.AddRow(k.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(k.Name), k.Role, k.Prefix, $"{k.CreatedAt:u}", k.RevokedAt is { } r ? $"{r:u}" : "");
+                table.AddRow(k.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Terminal.Escape(k.Name), k.Role, k.Prefix, $"{k.CreatedAt:u}", k.RevokedAt is { } r ? $"{r:u}" : "");
             }
             cli.Out.Write(table);
             return 0;
@@ -47,7 +47,7 @@ internal sealed class KeyCommands(CliContext cli)
         revoke.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             var key = await client.RevokeKeyAsync(parse.GetValue(id), token);
-            cli.Out.MarkupLineInterpolated($"key {key.Id} '{key.Name}' revoked");
+            cli.Out.MarkupLineInterpolated($"key {key.Id} '{Terminal.Line(key.Name)}' revoked");
             return 0;
         }, ct));
 

@@ -20,11 +20,16 @@ internal sealed class IngestCommand(CliContext cli)
         var inFlight = new Option<int>("--in-flight") { Description = "Batches awaiting confirmation at once.", DefaultValueFactory = _ => 4 };
         var journal = new Option<string?>("--journal") { Description = "Where confirmed batches are remembered, for resuming (default: PATH.ingest-journal)." };
         var timeout = new Option<int>("--confirm-timeout") { Description = "Seconds to wait for a batch's confirmation before sending it again.", DefaultValueFactory = _ => 120 };
+        var brokerTimeout = new Option<int>("--broker-timeout")
+        {
+            Description = "Seconds a batch's sends may keep failing (the broker unreachable) before the run stops with an error.",
+            DefaultValueFactory = _ => (int)BusBatchSink.DefaultBrokerTimeout.TotalSeconds,
+        };
         var rejects = new Option<string?>("--rejects") { Description = "Write every rejected line (file, line, reason) to this JSONL file." };
         var command = new Command("ingest",
             "Register crawled documents from JSONL in batches, over the message bus (or HTTP). Resumable: confirmed batches are not sent again.")
         {
-            path, broker, crawler, batchSize, inFlight, journal, timeout, rejects,
+            path, broker, crawler, batchSize, inFlight, journal, timeout, brokerTimeout, rejects,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -53,9 +58,21 @@ internal sealed class IngestCommand(CliContext cli)
                 {
                     return cli.Fail(e.Message);
                 }
-                cli.Err.MarkupLineInterpolated($"[grey]sending over RabbitMQ at {address} as '{crawlerId}'; journal {journalPath}[/]");
-                await using var sink = await BusBatchSink.StartAsync(address, TimeSpan.FromSeconds(parse.GetValue(timeout)), ct);
-                return await RunAsync(sink, source, journalPath, crawlerId, parse, inFlight, rejects, ct);
+                if (parse.GetValue(brokerTimeout) < 1)
+                {
+                    return cli.Fail("--broker-timeout must be at least 1 second.");
+                }
+                cli.Err.MarkupLineInterpolated($"[grey]sending over RabbitMQ at {address} as '{Terminal.Line(crawlerId)}'; journal {journalPath}[/]");
+                try
+                {
+                    await using var sink = await BusBatchSink.StartAsync(address, TimeSpan.FromSeconds(parse.GetValue(timeout)), ct,
+                        brokerTimeout: TimeSpan.FromSeconds(parse.GetValue(brokerTimeout)));
+                    return await RunAsync(sink, source, journalPath, crawlerId, parse, inFlight, rejects, ct);
+                }
+                catch (Exception e) when (e is BatchRefusedException or BrokerUnreachableException)
+                {
+                    return cli.Fail(e.Message);
+                }
             }
             return await cli.RunAsync(parse, async (client, token) =>
             {

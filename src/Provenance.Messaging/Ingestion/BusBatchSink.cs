@@ -9,21 +9,32 @@ namespace Provenance.Messaging.Ingestion;
 /// Sends <see cref="RegisterDocuments"/> to the registry's queue over RabbitMQ and waits for its answers on a private
 /// temporary queue. Delivery is at least once: a send is retried until the broker confirms it, and a batch whose
 /// answer does not arrive within the timeout (the consumer died, the broker restarted and the answer was lost) is
-/// sent again with the same batch id, which the registry processes idempotently.
+/// sent again with the same batch id, which the registry processes idempotently. Two things end a batch with an
+/// error instead: the registry refusing it as a whole (<see cref="BatchRefusedException"/>: sending it again would be
+/// refused again), and the broker staying unreachable for longer than the broker timeout
+/// (<see cref="BrokerUnreachableException"/>).
 /// </summary>
 public sealed class BusBatchSink : IBatchSink
 {
+    /// <summary>
+    /// How long sends may keep failing before a batch fails, by default: long enough to ride out a broker restart or
+    /// a failover, short enough that a crawler pointed at a dead or wrong broker says so within minutes.
+    /// </summary>
+    public static readonly TimeSpan DefaultBrokerTimeout = TimeSpan.FromMinutes(3);
+
     readonly IBusControl _bus;
     readonly Uri _queue;
     readonly TimeSpan _confirmTimeout;
+    readonly TimeSpan _brokerTimeout;
     readonly ConcurrentDictionary<Guid, Pending> _pending = new();
     Uri? _responseAddress;
     int _resent;
 
-    BusBatchSink(BrokerAddress broker, string queue, TimeSpan confirmTimeout)
+    BusBatchSink(BrokerAddress broker, string queue, TimeSpan confirmTimeout, TimeSpan brokerTimeout)
     {
         _queue = new Uri($"queue:{queue}");
         _confirmTimeout = confirmTimeout;
+        _brokerTimeout = brokerTimeout;
         _bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.UseBroker(broker, "provenance-ingest");
@@ -34,16 +45,31 @@ public sealed class BusBatchSink : IBatchSink
                 _responseAddress = e.InputAddress;
                 e.Handler<DocumentsRegistered>(c => Answer(c.Message.BatchId, p => p.Registered = c.Message));
                 e.Handler<DocumentsRejected>(c => Answer(c.Message.BatchId, p => p.Rejected = c.Message));
+                e.Handler<Fault<RegisterDocuments>>(c => Refused(c.Message));
             });
         });
     }
 
     /// <summary>Connects to <paramref name="broker"/>; answers are awaited for <paramref name="confirmTimeout"/> before a batch is re-sent.</summary>
+    /// <param name="brokerTimeout">
+    /// How long the sends of one batch may keep failing (the broker unreachable) before the batch fails with
+    /// <see cref="BrokerUnreachableException"/>; <see cref="DefaultBrokerTimeout"/> when null.
+    /// </param>
     public static async Task<BusBatchSink> StartAsync(BrokerAddress broker, TimeSpan confirmTimeout, CancellationToken ct,
-        string queue = BusConfiguration.RegisterDocumentsQueue)
+        string queue = BusConfiguration.RegisterDocumentsQueue, TimeSpan? brokerTimeout = null)
     {
-        var sink = new BusBatchSink(broker, queue, confirmTimeout);
-        await sink._bus.StartAsync(ct);
+        var sink = new BusBatchSink(broker, queue, confirmTimeout, brokerTimeout ?? DefaultBrokerTimeout);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(sink._brokerTimeout);
+        try
+        {
+            await sink._bus.StartAsync(bounded.Token);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            throw new BrokerUnreachableException(
+                $"could not connect to the broker at {broker}: {e.Message} Check that the broker is running and the broker URI is right.", e);
+        }
         return sink;
     }
 
@@ -75,25 +101,57 @@ public sealed class BusBatchSink : IBatchSink
 
     async Task SendOnceAsync(RegisterDocuments batch, CancellationToken ct)
     {
-        // While the broker is unreachable (restarting, say) a send fails; keep trying, more slowly each time.
+        // While the broker is unreachable (restarting, say) a send fails, or waits for the connection; keep trying,
+        // more slowly each time, until the broker timeout has passed since the first failure.
+        var started = DateTime.UtcNow;
         for (var attempt = 0; ; attempt++)
         {
+            var left = _brokerTimeout - (DateTime.UtcNow - started);
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            bounded.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
             try
             {
                 var endpoint = await _bus.GetSendEndpoint(_queue);
                 await endpoint.Send(batch, c =>
                 {
                     c.ResponseAddress = _responseAddress;
+                    c.FaultAddress = _responseAddress;
                     c.RequestId = batch.BatchId;
                     c.Durable = true;
-                }, ct);
+                }, bounded.Token);
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException && attempt < 1000)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200 * (attempt + 1), 5000)), ct);
+                left = _brokerTimeout - (DateTime.UtcNow - started);
+                if (left <= TimeSpan.Zero)
+                {
+                    throw new BrokerUnreachableException(
+                        $"the broker did not take batch {batch.BatchId} for {_brokerTimeout.TotalSeconds:N0} s ({attempt + 1} attempts; last error: "
+                        + $"{(e is OperationCanceledException ? "the send did not complete" : e.Message)}). Check that the broker is running and the "
+                        + "broker URI is right, then run again: the journal keeps every confirmed batch.", e);
+                }
+                await Task.Delay(Min(TimeSpan.FromMilliseconds(Math.Min(200 * (attempt + 1), 5000)), left), ct);
             }
         }
+    }
+
+    static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>
+    /// The registry's consumer gave up on a batch. A refusal (<see cref="InvalidBatchException"/>) fails the batch with
+    /// its reason; any other failure (a database outage that outlasted the registry's retries) is left to the re-send
+    /// that follows a missing answer.
+    /// </summary>
+    Task Refused(Fault<RegisterDocuments> fault)
+    {
+        if (fault.Message is { } batch && _pending.TryGetValue(batch.BatchId, out var pending)
+            && fault.Exceptions.FirstOrDefault(e => e.ExceptionType == typeof(InvalidBatchException).FullName) is { } refusal)
+        {
+            pending.Completion.TrySetException(new BatchRefusedException(
+                $"the registry refused batch {batch.BatchId} as a whole: {refusal.Message}", refusal.Message));
+        }
+        return Task.CompletedTask;
     }
 
     Task Answer(Guid batchId, Action<Pending> record)

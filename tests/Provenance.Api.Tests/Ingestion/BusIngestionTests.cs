@@ -44,6 +44,44 @@ public class BusIngestionTests(BusRegistryFixture registry) : IClassFixture<BusR
     }
 
     [Fact]
+    public async Task ItemsWithValuesTheRegistryCannotStoreAreRejectedAloneOverTheBus()
+    {
+        await using var sink = await SinkAsync();
+        var good = TestDocuments.UniqueText();
+        var batch = new RegisterDocuments(Guid.NewGuid(), "crawler-unstorable", [
+            Doc(good) with { Licence = "CC0" },
+            Doc(TestDocuments.UniqueText()) with { Licence = "CC\0BY" },
+            Doc(TestDocuments.UniqueText(), "javascript:alert(1)"),
+            Doc(TestDocuments.UniqueText()) with { CrawlerId = "crawler\u001b[2J" },
+        ]);
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var answer = await sink.SendAsync(batch, bounded.Token);
+
+        Assert.Equal(1, answer.Created);
+        Assert.Equal([1, 2, 3], answer.Rejected.Select(r => r.Index));
+        Assert.All(answer.Rejected, r => Assert.Equal("invalid_document", r.Code));
+        Assert.Contains("licence contains a NUL", answer.Rejected[0].Reason);
+        Assert.Contains("scheme 'javascript'", answer.Rejected[1].Reason);
+        Assert.Contains("crawler contains the control character U+001B", answer.Rejected[2].Reason);
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM documents WHERE content_hash = decode(@h, 'hex')", ("h", TestDocuments.HashOf(good))));
+    }
+
+    [Fact]
+    public async Task ABatchRefusedAsAWholeFailsAtTheCrawlerWithTheReasonInsteadOfBeingResentForever()
+    {
+        await using var sink = await SinkAsync();
+        var batch = new RegisterDocuments(Guid.NewGuid(), "crawler\u001b[2J", [Doc(TestDocuments.UniqueText())]);
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var refused = await Assert.ThrowsAsync<BatchRefusedException>(() => sink.SendAsync(batch, bounded.Token));
+
+        Assert.Contains("crawlerId contains the control character U+001B", refused.Reason);
+        Assert.Equal(0, sink.Resent);
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM sightings WHERE crawler LIKE 'crawler%[2J'"));
+    }
+
+    [Fact]
     public async Task ARejectedBatchItemCarriesTheSameCodeOverHttpAsOverTheBus()
     {
         await using var sink = await SinkAsync();
@@ -100,18 +138,17 @@ public class BusIngestionTests(BusRegistryFixture registry) : IClassFixture<BusR
     }
 
     [Fact]
-    public async Task AnOversizeBatchGoesToTheErrorQueueWithItsReason()
+    public async Task AnOversizeBatchGoesToTheErrorQueueAndFailsAtTheCrawlerWithItsReason()
     {
         await using var sink = await SinkAsync();
         var batch = new RegisterDocuments(Guid.NewGuid(), "crawler-oversize", [.. Enumerable.Range(0, 501).Select(i => Doc($"oversize {i} {Guid.NewGuid()}"))]);
-        using var cts = new CancellationTokenSource();
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        var sending = sink.SendAsync(batch, cts.Token);
+        var sending = sink.SendAsync(batch, bounded.Token);
         var headers = await TestBroker.TakeHeadersAsync(registry.Queue + "_error", TimeSpan.FromSeconds(30));
-        await cts.CancelAsync();
 
         Assert.Contains("the limit is 500", headers["MT-Fault-Message"]);
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM sightings WHERE crawler = 'crawler-oversize'"));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        Assert.Contains("the limit is 500", (await Assert.ThrowsAsync<BatchRefusedException>(() => sending)).Reason);
     }
 }
