@@ -76,8 +76,13 @@ public static class TestBroker
             new BasicProperties { ContentType = contentType, DeliveryMode = DeliveryModes.Persistent, MessageId = Guid.NewGuid().ToString() }, body);
     }
 
-    /// <summary>Waits for a message on <paramref name="queue"/> and returns its headers as strings.</summary>
-    public static async Task<IReadOnlyDictionary<string, string>> TakeHeadersAsync(string queue, TimeSpan timeout)
+    /// <summary>
+    /// Waits for a message on <paramref name="queue"/> (the first for which <paramref name="match"/> holds, when given)
+    /// and returns its headers as strings. Messages that do not match are taken and dropped: an error queue is shared
+    /// by every test of a fixture, and another test's fault may be ahead of the one a test waits for.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> TakeHeadersAsync(string queue, TimeSpan timeout,
+        Func<IReadOnlyDictionary<string, string>, bool>? match = null)
     {
         await using var connection = await ConnectAsync();
         await using var channel = await connection.CreateChannelAsync();
@@ -89,15 +94,20 @@ public static class TestBroker
                 var result = await channel.BasicGetAsync(queue, autoAck: true);
                 if (result is not null)
                 {
-                    return (result.BasicProperties.Headers ?? new Dictionary<string, object?>())
+                    var headers = (result.BasicProperties.Headers ?? new Dictionary<string, object?>())
                         .ToDictionary(h => h.Key, h => h.Value switch { byte[] b => Encoding.UTF8.GetString(b), null => "", var v => v.ToString() ?? "" });
+                    if (match is null || match(headers))
+                    {
+                        return headers;
+                    }
+                    continue;
                 }
             }
             catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
             {
                 // The queue does not exist yet; MassTransit declares it when the first message faults.
                 await channel.CloseAsync();
-                return await TakeHeadersAsync(queue, deadline - DateTime.UtcNow);
+                return await TakeHeadersAsync(queue, deadline - DateTime.UtcNow, match);
             }
             await Task.Delay(200);
         }

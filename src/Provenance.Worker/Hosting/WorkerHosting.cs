@@ -56,8 +56,24 @@ public static class WorkerHosting
     {
         builder.Services.AddSettings<WorkerOptions>(WorkerOptions.Section, WorkerOptions.Check);
         // Only this endpoint: the worker ignores ASPNETCORE_URLS and the images' ASPNETCORE_HTTP_PORTS.
-        builder.Services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<WorkerOptions>>((kestrel, worker) => kestrel.Listen(worker.Value.EndPoint));
+        // The server is created as the host is built, before CheckSettings reports every bad setting at once, so the
+        // section is read here without its check; a bad address or port is reported with the others right after.
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, configuration) =>
+        {
+            var worker = new WorkerOptions();
+            try
+            {
+                configuration.GetSection(WorkerOptions.Section).Bind(worker);
+            }
+            catch (InvalidOperationException)
+            {
+                return;
+            }
+            if (worker.EndPointOrNull() is { } endPoint)
+            {
+                kestrel.Listen(endPoint);
+            }
+        });
     }
 
     /// <summary>

@@ -18,7 +18,9 @@ public sealed class WorkerOptions
     /// <summary>The port; 0 lets the system pick a free one (tests).</summary>
     public int HealthPort { get; set; } = 8081;
 
-    internal IPEndPoint EndPoint => new(IPAddress.Parse(HealthAddress), HealthPort);
+    /// <summary>Where to listen, or null while the address or port is not one (<see cref="Check"/> says which).</summary>
+    internal IPEndPoint? EndPointOrNull() =>
+        IPAddress.TryParse(HealthAddress, out var address) && HealthPort is >= 0 and <= IPEndPoint.MaxPort ? new(address, HealthPort) : null;
 
     /// <summary>Checked when the host is built (<see cref="SettingsHosting"/>).</summary>
     internal static void Check(WorkerOptions options, SettingFailures failures)

@@ -145,9 +145,10 @@ public class BusIngestionTests(BusRegistryFixture registry) : IClassFixture<BusR
         using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         var sending = sink.SendAsync(batch, bounded.Token);
-        var headers = await TestBroker.TakeHeadersAsync(registry.Queue + "_error", TimeSpan.FromSeconds(30));
+        var headers = await TestBroker.TakeHeadersAsync(registry.Queue + "_error", TimeSpan.FromSeconds(30),
+            h => h.GetValueOrDefault("MT-Fault-Message", "").Contains("the limit is 500", StringComparison.Ordinal));
 
-        Assert.Contains("the limit is 500", headers["MT-Fault-Message"]);
+        Assert.Contains("501 documents", headers["MT-Fault-Message"]);
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM sightings WHERE crawler = 'crawler-oversize'"));
         Assert.Contains("the limit is 500", (await Assert.ThrowsAsync<BatchRefusedException>(() => sending)).Reason);
     }
