@@ -1,3 +1,4 @@
+using Provenance.Hosting.Settings;
 using Provenance.Messaging;
 
 namespace Provenance.Detection;
@@ -42,8 +43,8 @@ public sealed class DetectionOptions
     const int LongestWaitMilliseconds = 60_000;
     const int MostDocumentsPerBatch = 100_000;
 
-    /// <summary>Checked when a host starts (<see cref="Hosting.SettingsHosting"/>).</summary>
-    internal static void Check(DetectionOptions options, Hosting.SettingFailures failures)
+    /// <summary>Checked when a host starts (<see cref="SettingsHosting"/>).</summary>
+    internal static void Check(DetectionOptions options, SettingFailures failures)
     {
         failures.NotBlank(nameof(Queue), options.Queue, $"leave it out to use {BusConfiguration.ClassifyDocumentsQueue}, or name the queue the detector consumes");
         failures.Range(nameof(MaxMessagesPerBatch), options.MaxMessagesPerBatch, 1, MostMessagesPerBatch, "requests gathered into one scoring round");

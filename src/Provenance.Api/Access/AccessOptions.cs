@@ -1,4 +1,4 @@
-using Provenance.Detection.Hosting;
+using Provenance.Hosting.Settings;
 
 namespace Provenance.Api.Access;
 

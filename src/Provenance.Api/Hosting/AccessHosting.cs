@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Provenance.Api.Access;
-using Provenance.Detection.Hosting;
 using Provenance.Domain;
 using Provenance.Domain.Access;
+using Provenance.Hosting.Settings;
 
 namespace Provenance.Api.Hosting;
 

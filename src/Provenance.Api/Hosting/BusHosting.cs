@@ -5,6 +5,7 @@ using Provenance.Api.Detection;
 using Provenance.Api.Ingestion;
 using Provenance.Detection;
 using Provenance.Detection.Hosting;
+using Provenance.Hosting.Settings;
 using Provenance.Messaging;
 using Provenance.Messaging.Hosting;
 

@@ -1,4 +1,4 @@
-using Provenance.Detection.Hosting;
+using Provenance.Hosting.Settings;
 using Provenance.Messaging;
 
 namespace Provenance.Api.Hosting;

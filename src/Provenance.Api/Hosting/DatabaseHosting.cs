@@ -15,7 +15,7 @@ using Provenance.Data.Lineage;
 using Provenance.Data.Prov;
 using Provenance.Data.Registration;
 using Provenance.Data.Stats;
-using Provenance.Detection.Hosting;
+using Provenance.Hosting.Settings;
 
 namespace Provenance.Api.Hosting;
 

@@ -1,5 +1,5 @@
-using Provenance.Detection.Hosting;
 using Provenance.Domain.Documents;
+using Provenance.Hosting.Settings;
 
 namespace Provenance.Api.Hosting;
 

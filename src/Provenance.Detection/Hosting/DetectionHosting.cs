@@ -11,6 +11,7 @@ using Provenance.Data.Detection;
 using Provenance.Detector.Scoring;
 using Provenance.Detector.Segments;
 using Provenance.Hosting.Health;
+using Provenance.Hosting.Settings;
 
 namespace Provenance.Detection.Hosting;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Provenance.Data;
 using Provenance.Detection.Hosting;
 using Provenance.Hosting.Health;
+using Provenance.Hosting.Settings;
 using Provenance.Hosting.Telemetry;
 using Provenance.Messaging;
 using Provenance.Messaging.Hosting;

@@ -1,5 +1,5 @@
 using System.Net;
-using Provenance.Detection.Hosting;
+using Provenance.Hosting.Settings;
 
 namespace Provenance.Worker.Hosting;
 

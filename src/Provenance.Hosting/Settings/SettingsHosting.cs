@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Provenance.Detection.Hosting;
+namespace Provenance.Hosting.Settings;
 
 /// <summary>
 /// How every Provenance host binds a configuration section (the API and the detector worker alike): once, to one
