@@ -18,6 +18,7 @@ builder.AddRegistryHealthChecks();
 builder.AddRegistryTelemetry("provenance-api");
 builder.AddRegistryAccess();
 builder.AddRegistryBus();
+builder.AddRegistryOpenLineage();
 builder.AddRegistryOpenApi();
 
 var app = builder.Build();

@@ -5,6 +5,7 @@ using Provenance.Data.Datasets;
 using Provenance.Data.Documents;
 using Provenance.Data.Generators;
 using Provenance.Data.Lineage;
+using Provenance.Data.OpenLineage;
 
 namespace Provenance.Data;
 
@@ -22,6 +23,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<DatasetVersion> DatasetVersions => Set<DatasetVersion>();
     public DbSet<DatasetVersionDocument> DatasetVersionDocuments => Set<DatasetVersionDocument>();
+    public DbSet<LineageOutboxEntry> LineageOutbox => Set<LineageOutboxEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);

@@ -109,4 +109,13 @@ public static class RegistryTelemetry
     static readonly ObservableGauge<long> DetectionBacklog = Meter.CreateObservableGauge("provenance.detection.backlog",
         () => Interlocked.Read(ref _detectionBacklog) is >= 0 and var n ? [new Measurement<long>(n)] : Array.Empty<Measurement<long>>(),
         "{document}", "Documents of class unknown that no detector has given a verdict yet (counted up to a cap, every 30 s, by the API).");
+
+    /// <summary>Sets what <c>provenance.openlineage.outbox.backlog</c> reports (see <c>LineageOutbox.BacklogAsync</c>).</summary>
+    public static void SetLineageBacklog(long events) => Interlocked.Exchange(ref _lineageBacklog, events);
+
+    static long _lineageBacklog = -1;
+
+    static readonly ObservableGauge<long> LineageBacklog = Meter.CreateObservableGauge("provenance.openlineage.outbox.backlog",
+        () => Interlocked.Read(ref _lineageBacklog) is >= 0 and var n ? [new Measurement<long>(n)] : Array.Empty<Measurement<long>>(),
+        "{event}", "OpenLineage run events in the outbox that the receiver has not accepted yet (counted by the API's sender after each batch).");
 }

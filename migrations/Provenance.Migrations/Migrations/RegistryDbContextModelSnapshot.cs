@@ -604,6 +604,74 @@ namespace Provenance.Migrations.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Provenance.Data.OpenLineage.LineageOutboxEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("payload");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lineage_outbox");
+
+                    b.HasIndex("NextAttemptAt", "Id")
+                        .HasDatabaseName("ix_lineage_outbox_next_attempt_at_id")
+                        .HasFilter("sent_at IS NULL");
+
+                    b.HasIndex("RunId", "EventType")
+                        .IsUnique()
+                        .HasDatabaseName("ix_lineage_outbox_run_id_event_type");
+
+                    b.ToTable("lineage_outbox", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_lineage_outbox_event_type", "event_type IN ('START', 'COMPLETE', 'FAIL')");
+                        });
+                });
+
             modelBuilder.Entity("Provenance.Data.Assertions.Assertion", b =>
                 {
                     b.HasOne("Provenance.Data.Documents.Document", null)

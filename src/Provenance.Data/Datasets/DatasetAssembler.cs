@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Provenance.Contracts.Datasets;
+using Provenance.Data.OpenLineage;
 using Provenance.Domain.Datasets;
 
 namespace Provenance.Data.Datasets;
@@ -12,9 +13,12 @@ namespace Provenance.Data.Datasets;
 /// the same spec on the same registry always sees the same documents; the mix rules are <see cref="MixSelector"/>'s.
 /// The version is then written in a second, short transaction (<see cref="DatasetVersionWriter"/>). Hand-written SQL
 /// throughout: selection is keyset pagination over the sample-key index and the document list is written with binary
-/// COPY, neither of which EF can express at this size.
+/// COPY, neither of which EF can express at this size. When OpenLineage is configured (<paramref name="lineage"/>), every
+/// assembly that gets past validation is a run: its START is written to the outbox as it begins, its COMPLETE in the
+/// transaction that stores the version, its FAIL when it stores nothing.
 /// </summary>
-public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, DatasetQueries queries, ILogger<DatasetAssembler> logger)
+public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, DatasetQueries queries, ILogger<DatasetAssembler> logger,
+    LineageOutbox? lineage = null)
 {
     readonly DatasetVersionWriter _writer = new(dataSource);
 
@@ -56,20 +60,58 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
             return new AssemblyStored((await queries.GetAsync(earlier, "existing", ct))!, false, new AssemblyTimings(default, default, default, 0));
         }
 
-        var clock = Stopwatch.StartNew();
-        var selection = await SnapshotSelection.SelectAsync(dataSource, spec, ChunkSize, ct);
-        var selectedIn = clock.Elapsed;
-        return selection switch
+        // A new run id for every attempt, a redelivery's included: each attempt's events are a run of their own, and every
+        // retry of sending one sends the same id, so a receiver can deduplicate.
+        var run = !preview && lineage?.Settings is { } settings ? new LineageRun(Guid.CreateVersion7(), spec.Dataset, DateTimeOffset.UtcNow) : null;
+        if (run is not null)
         {
-            SelectionRefused refused => refused.Refusal,
-            Selected selected => await DescribeAndStoreAsync(spec, selected, selectedIn, requestedBy, requestId, preview, ct),
-            _ => throw new InvalidOperationException($"unexpected selection result {selection.GetType().Name}"),
-        };
+            await lineage!.AddAsync(run.RunId, RunEvents.Start, RunEvents.StartEvent(lineage.Settings!, run, run.StartedAt), ct);
+        }
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var selection = await SnapshotSelection.SelectAsync(dataSource, spec, ChunkSize, ct);
+            var selectedIn = clock.Elapsed;
+            switch (selection)
+            {
+                case SelectionRefused refused:
+                    await EndFailedAsync(run, refused.Refusal.Detail, null);
+                    return refused.Refusal;
+                case Selected selected:
+                    return await DescribeAndStoreAsync(spec, selected, selectedIn, requestedBy, requestId, preview, run, ct);
+                default:
+                    throw new InvalidOperationException($"unexpected selection result {selection.GetType().Name}");
+            }
+        }
+        catch (Exception e) when (run is not null)
+        {
+            await EndFailedAsync(run, e is OperationCanceledException ? "the assembly was cancelled before it stored a version" : e.Message, e.ToString());
+            throw;
+        }
+    }
+
+    /// <summary>Writes the FAIL of a run that stored nothing. It never hides the assembly's own outcome: a failure here is logged.</summary>
+    async Task EndFailedAsync(LineageRun? run, string message, string? stackTrace)
+    {
+        if (run is null)
+        {
+            return;
+        }
+        try
+        {
+            // Not the request's token: a cancelled assembly still ends its run.
+            await lineage!.AddAsync(run.RunId, RunEvents.Fail, RunEvents.FailEvent(lineage.Settings!, run, DateTimeOffset.UtcNow, message, stackTrace),
+                CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            LogFailNotWritten(logger, run.RunId, e.Message);
+        }
     }
 
     /// <summary>Describes the <paramref name="selected"/> documents and stores them as a version, unless this is a preview.</summary>
     async Task<AssemblyResult> DescribeAndStoreAsync(MixSpec spec, Selected selected, TimeSpan selectedIn, string requestedBy, Guid? requestId,
-        bool preview, CancellationToken ct)
+        bool preview, LineageRun? run, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var (manifest, version) = Describe(spec, selected, requestedBy, requestId);
@@ -82,14 +124,22 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
         }
 
         clock.Restart();
-        var (versionId, created) = await TransientRetry.RunAsync(() => _writer.WriteAsync(version, ct), logger, ct);
+        Func<NpgsqlConnection, int, Task>? complete = run is null ? null : (conn, number) => LineageOutbox.AddAsync(conn, run.RunId, RunEvents.Complete,
+            RunEvents.CompleteEvent(lineage!.Settings!, run, DateTimeOffset.UtcNow, number, hash, manifest), ct);
+        var (versionId, created) = await TransientRetry.RunAsync(() => _writer.WriteAsync(version, complete, ct), logger, ct);
         var writtenIn = clock.Elapsed;
         if (created)
         {
             LogAssembled(logger, spec.Dataset, versionId, version.Documents.Count, hash);
         }
-        return new AssemblyStored((await queries.GetAsync(versionId, created ? "created" : "existing", ct))!, created,
-            new AssemblyTimings(selectedIn, manifestedIn, writtenIn, selected.CandidatesRead));
+        var stored = (await queries.GetAsync(versionId, created ? "created" : "existing", ct))!;
+        if (!created && run is not null)
+        {
+            // The same spec on the same registry made this version before: the run completes with it as its output.
+            await lineage!.AddAsync(run.RunId, RunEvents.Complete,
+                RunEvents.CompleteEvent(lineage.Settings!, run, DateTimeOffset.UtcNow, stored.Version, stored.ManifestHash, stored.Manifest), ct);
+        }
+        return new AssemblyStored(stored, created, new AssemblyTimings(selectedIn, manifestedIn, writtenIn, selected.CandidatesRead));
     }
 
     /// <summary>The version's statistics, collapse-risk report and canonical manifest, and the version to store.</summary>
@@ -111,4 +161,7 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Assembled dataset {Dataset} version {VersionId}: {Documents} documents, manifest {ManifestHash}")]
     static partial void LogAssembled(ILogger logger, string dataset, long versionId, int documents, string manifestHash);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The OpenLineage FAIL event of run {RunId} could not be written ({Reason}); the run has a START without an end")]
+    static partial void LogFailNotWritten(ILogger logger, Guid runId, string reason);
 }

@@ -23,8 +23,12 @@ internal sealed record NewDatasetVersion(
 /// </summary>
 internal sealed class DatasetVersionWriter(NpgsqlDataSource dataSource)
 {
-    /// <summary>Stores <paramref name="version"/>, or finds the version the same manifest or bus request already made.</summary>
-    public async Task<(long Id, bool Created)> WriteAsync(NewDatasetVersion version, CancellationToken ct)
+    /// <summary>
+    /// Stores <paramref name="version"/>, or finds the version the same manifest or bus request already made.
+    /// <paramref name="alsoWrite"/> runs in the same transaction once a new version is in, given its number (the
+    /// OpenLineage COMPLETE event), so that the version and what reports it commit together or not at all.
+    /// </summary>
+    public async Task<(long Id, bool Created)> WriteAsync(NewDatasetVersion version, Func<NpgsqlConnection, int, Task>? alsoWrite, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -36,7 +40,7 @@ internal sealed class DatasetVersionWriter(NpgsqlDataSource dataSource)
             await tx.RollbackAsync(ct);
             return (found, false);
         }
-        var versionId = await InsertVersionAsync(conn, datasetId, version, ct);
+        var (versionId, number) = await InsertVersionAsync(conn, datasetId, version, ct);
         await CopyDocumentsAsync(conn, versionId, version.Documents, ct);
         await using (var twice = new NpgsqlCommand("""
             SELECT document_id FROM dataset_version_documents WHERE version_id = @v GROUP BY document_id HAVING count(*) > 1 LIMIT 1
@@ -47,6 +51,10 @@ internal sealed class DatasetVersionWriter(NpgsqlDataSource dataSource)
             {
                 throw new InvalidOperationException($"document {duplicate} would be in version {versionId} twice; nothing was written.");
             }
+        }
+        if (alsoWrite is not null)
+        {
+            await alsoWrite(conn, number);
         }
         await tx.CommitAsync(ct);
         return (versionId, true);
@@ -73,14 +81,14 @@ internal sealed class DatasetVersionWriter(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The version row, numbered one past the dataset's last version (the caller holds the dataset's lock).</summary>
-    static async Task<long> InsertVersionAsync(NpgsqlConnection conn, int datasetId, NewDatasetVersion version, CancellationToken ct)
+    static async Task<(long Id, int Number)> InsertVersionAsync(NpgsqlConnection conn, int datasetId, NewDatasetVersion version, CancellationToken ct)
     {
         await using var insert = new NpgsqlCommand("""
             INSERT INTO dataset_versions (dataset_id, number, base_version_id, manifest_hash, manifest, document_count, token_count, human_share,
                                           request_id, requested_by)
             SELECT @dataset, COALESCE(max(number), 0) + 1, @base, @hash, @manifest, @documents, @tokens, @human, @request, @by
               FROM dataset_versions WHERE dataset_id = @dataset
-            RETURNING id
+            RETURNING id, number
             """, conn);
         insert.Parameters.Add(new NpgsqlParameter<int>("dataset", datasetId));
         insert.Parameters.Add(new NpgsqlParameter("base", NpgsqlDbType.Bigint) { Value = (object?)version.BaseId ?? DBNull.Value });
@@ -91,7 +99,9 @@ internal sealed class DatasetVersionWriter(NpgsqlDataSource dataSource)
         insert.Parameters.Add(new NpgsqlParameter<double>("human", version.HumanShare));
         insert.Parameters.Add(new NpgsqlParameter("request", NpgsqlDbType.Uuid) { Value = (object?)version.RequestId ?? DBNull.Value });
         insert.Parameters.Add(new NpgsqlParameter<string>("by", version.RequestedBy));
-        return (long)(await insert.ExecuteScalarAsync(ct))!;
+        await using var reader = await insert.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt32(1));
     }
 
     static async Task CopyDocumentsAsync(NpgsqlConnection conn, long versionId, IReadOnlyList<MixDocument> documents, CancellationToken ct)

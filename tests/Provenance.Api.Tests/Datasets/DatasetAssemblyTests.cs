@@ -45,6 +45,17 @@ public class DatasetAssemblyTests(RegistryFixture registry) : IClassFixture<Regi
     }
 
     [Fact]
+    public async Task WithoutOpenLineageSettingsAnAssemblyWritesNothingToTheOutbox()
+    {
+        var domain = DatasetRequests.NewDomain();
+        await _crawler.RegisterAsync(domain, "human", 3);
+
+        await _trainer.AssembleAsync(DatasetRequests.Spec("no-lineage", domain, 3, minHuman: 1));
+
+        Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM lineage_outbox"));
+    }
+
+    [Fact]
     public async Task TheSameSpecOnTheSameRegistryGivesTheSameManifestByteForByte()
     {
         var domain = DatasetRequests.NewDomain();
