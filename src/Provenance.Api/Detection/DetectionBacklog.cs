@@ -5,7 +5,7 @@ using Provenance.Data.Detection;
 namespace Provenance.Api.Detection;
 
 /// <summary>
-/// Keeps the <c>provenance.detection.backlog</c> gauge current. The registry has no transactional outbox (each bus
+/// Keeps the <c>provenance.detection.backlog</c> gauge current. The bus has no transactional outbox (each bus
 /// endpoint's in-memory outbox empties when its delivery ends), so the backlog worth watching is the classification
 /// work: documents of class unknown that no detector has given a verdict yet. Counted here, in the background, because
 /// a gauge is read at every scrape and must not wait on the database; a restart or a failed count only delays it.

@@ -56,6 +56,24 @@ public sealed class SettingsValidationTests : IAsyncLifetime
         Assert.False(await MigratedAsync(), "the migrations ran although the settings were refused");
     }
 
+    [Fact]
+    public async Task BadOpenLineageSettingsStopTheStartNamingEachKey()
+    {
+        var error = Start(new()
+        {
+            ["OpenLineage:Url"] = "ftp://marquez:5000",
+            ["OpenLineage:File"] = "lineage.ndjson",
+            ["OpenLineage:MinRetryDelay"] = "00:00:10",
+            ["OpenLineage:MaxRetryDelay"] = "00:00:05",
+        });
+
+        var messages = BoundSettings.Messages(error);
+        Assert.Contains("OpenLineage:Url is 'ftp://marquez:5000'; it must be an absolute http or https URL", messages);
+        Assert.Contains("OpenLineage:File is 'lineage.ndjson' while OpenLineage:Url is set too", messages);
+        Assert.Contains("OpenLineage:MaxRetryDelay is 00:00:05, shorter than OpenLineage:MinRetryDelay (00:00:10)", messages);
+        Assert.False(await MigratedAsync(), "the migrations ran although the settings were refused");
+    }
+
     [Theory]
     [InlineData("Registry:MaxTextBytes", "a megabyte")]
     [InlineData("Bus:ConcurrentBatches", "two")]
