@@ -658,6 +658,11 @@ namespace Provenance.Migrations.Migrations
                     b.HasKey("Id")
                         .HasName("pk_lineage_outbox");
 
+                    b.HasIndex("RunId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_lineage_outbox_run_id_end")
+                        .HasFilter("event_type <> 'START'");
+
                     b.HasIndex("NextAttemptAt", "Id")
                         .HasDatabaseName("ix_lineage_outbox_next_attempt_at_id")
                         .HasFilter("sent_at IS NULL");

@@ -18,12 +18,15 @@ public sealed class LineageOutbox(NpgsqlDataSource dataSource, LineageSettings? 
 
     public bool Enabled => settings is not null;
 
-    /// <summary>Adds an event in the caller's transaction on <paramref name="conn"/>. The same run's same event twice is one row.</summary>
+    /// <summary>
+    /// Adds an event in the caller's transaction on <paramref name="conn"/>. A run has one START and one end (COMPLETE or
+    /// FAIL): the unique indexes make a second one a no-op, so the first end written is the run's end.
+    /// </summary>
     public static async Task AddAsync(NpgsqlConnection conn, Guid runId, string eventType, string payload, CancellationToken ct)
     {
         await using var insert = new NpgsqlCommand("""
             INSERT INTO lineage_outbox (run_id, event_type, payload) VALUES (@run, @type, @payload)
-            ON CONFLICT (run_id, event_type) DO NOTHING
+            ON CONFLICT DO NOTHING
             """, conn);
         insert.Parameters.Add(new NpgsqlParameter<Guid>("run", runId));
         insert.Parameters.Add(new NpgsqlParameter<string>("type", eventType));

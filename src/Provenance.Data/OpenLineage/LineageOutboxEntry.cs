@@ -44,6 +44,8 @@ internal sealed class LineageOutboxEntryConfiguration : IEntityTypeConfiguration
         b.HasKey(e => e.Id);
         b.Property(e => e.Id).UseIdentityAlwaysColumn();
         b.HasIndex(e => new { e.RunId, e.EventType }).IsUnique();
+        // A run ends once: a FAIL written after its COMPLETE committed (an error after the version was stored) is dropped.
+        b.HasIndex(e => e.RunId).IsUnique().HasFilter("event_type <> 'START'").HasDatabaseName("ix_lineage_outbox_run_id_end");
         b.Property(e => e.EventType).HasMaxLength(16);
         // json, not jsonb: the text is kept as written, so what is sent reads in the order the spec lists the fields.
         b.Property(e => e.Payload).HasColumnType("json");

@@ -15,7 +15,7 @@ using Provenance.Domain.Lineage;
 namespace Provenance.Migrations.Migrations
 {
     [DbContext(typeof(RegistryDbContext))]
-    [Migration("20261207051006_AddLineageOutbox")]
+    [Migration("20261207051744_AddLineageOutbox")]
     partial class AddLineageOutbox
     {
         /// <inheritdoc />
@@ -660,6 +660,11 @@ namespace Provenance.Migrations.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_lineage_outbox");
+
+                    b.HasIndex("RunId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_lineage_outbox_run_id_end")
+                        .HasFilter("event_type <> 'START'");
 
                     b.HasIndex("NextAttemptAt", "Id")
                         .HasDatabaseName("ix_lineage_outbox_next_attempt_at_id")

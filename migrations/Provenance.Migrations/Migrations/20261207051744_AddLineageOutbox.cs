@@ -43,6 +43,13 @@ namespace Provenance.Migrations.Migrations
                 filter: "sent_at IS NULL");
 
             migrationBuilder.CreateIndex(
+                name: "ix_lineage_outbox_run_id_end",
+                table: "lineage_outbox",
+                column: "run_id",
+                unique: true,
+                filter: "event_type <> 'START'");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_lineage_outbox_run_id_event_type",
                 table: "lineage_outbox",
                 columns: new[] { "run_id", "event_type" },
