@@ -19,6 +19,13 @@ internal static class OpenLineageHosting
             sp.GetRequiredService<IOptions<OpenLineageOptions>>().Value.ToSettings()));
         // The sender applies its own timeout per event; the client's would cut a slow receiver off at 100 s regardless.
         builder.Services.AddHttpClient(nameof(LineageDelivery), c => c.Timeout = System.Threading.Timeout.InfiniteTimeSpan);
+        builder.Services.AddSingleton<ILineageTransport>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<OpenLineageOptions>>();
+            return string.IsNullOrWhiteSpace(options.Value.Url)
+                ? new FileLineageTransport(options)
+                : new HttpLineageTransport(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(LineageDelivery)), options);
+        });
         builder.Services.AddHostedService<LineageDelivery>();
         return builder;
     }

@@ -11,7 +11,7 @@ namespace Provenance.Api.OpenLineage;
 /// process that dies in between sends it again after its lease, with the same run id and event type for the receiver to
 /// deduplicate on. Nothing here can fail an assembly; a receiver that is down only grows the backlog.
 /// </summary>
-internal sealed partial class LineageDelivery(LineageOutbox outbox, IServiceProvider services, IOptions<OpenLineageOptions> options,
+internal sealed partial class LineageDelivery(LineageOutbox outbox, ILineageTransport transport, IOptions<OpenLineageOptions> options,
     ILogger<LineageDelivery> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -21,15 +21,12 @@ internal sealed partial class LineageDelivery(LineageOutbox outbox, IServiceProv
         {
             return;
         }
-        ILineageTransport transport = string.IsNullOrWhiteSpace(settings.Url)
-            ? new FileLineageTransport(options)
-            : new HttpLineageTransport(services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(LineageDelivery)), options);
         while (!stoppingToken.IsCancellationRequested)
         {
             var more = false;
             try
             {
-                more = await SendBatchAsync(transport, settings, stoppingToken);
+                more = await SendBatchAsync(settings, stoppingToken);
                 RegistryTelemetry.SetLineageBacklog(await outbox.BacklogAsync(stoppingToken));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -57,7 +54,7 @@ internal sealed partial class LineageDelivery(LineageOutbox outbox, IServiceProv
     }
 
     /// <summary>Sends one claimed batch; true when it was full and every event went, so more may be waiting.</summary>
-    async Task<bool> SendBatchAsync(ILineageTransport transport, OpenLineageOptions settings, CancellationToken stoppingToken)
+    async Task<bool> SendBatchAsync(OpenLineageOptions settings, CancellationToken stoppingToken)
     {
         var batch = await outbox.ClaimAsync(settings.BatchSize, settings.Lease, stoppingToken);
         for (var i = 0; i < batch.Count; i++)
