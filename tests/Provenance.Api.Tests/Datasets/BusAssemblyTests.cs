@@ -27,7 +27,9 @@ public sealed class LineageFileBusFixture : BusRegistryFixture
             return [];
         }
         using var reader = new StreamReader(new FileStream(LineageFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-        return [.. reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement)];
+        var text = reader.ReadToEnd();
+        // Only whole lines: the sender may be appending one right now.
+        return [.. text[..(text.LastIndexOf('\n') + 1)].Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement)];
     }
 
     public override async ValueTask DisposeAsync()
