@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Provenance.Testing;
 using Provenance.Worker.Hosting;
 
 namespace Provenance.Detection.Tests;
@@ -10,25 +11,11 @@ namespace Provenance.Detection.Tests;
 /// </summary>
 public sealed class DetectionHostingTests
 {
-    // Neither is reached: the start stops before the bus connects or anything touches the database.
-    static Dictionary<string, string?> Unreachable(params (string Key, string Value)[] settings)
-    {
-        var all = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Registry"] = "Host=127.0.0.1;Port=1;Username=nobody;Password=none;Database=none",
-            ["ConnectionStrings:Broker"] = "amqp://guest:guest@127.0.0.1:1/",
-        };
-        foreach (var (key, value) in settings)
-        {
-            all[key] = value;
-        }
-        return all;
-    }
 
     [Fact]
     public void ABadDetectionSettingStopsTheStartAndTheMessageNamesTheKey()
     {
-        var error = Assert.Throws<OptionsValidationException>(() => WorkerHosting.Build([], Unreachable(("Detection:MaxMessagesPerBatch", "0"), ("Detection:Queue", " "))));
+        var error = Assert.Throws<OptionsValidationException>(() => WorkerHosting.Build([], UnreachableWorker.Settings(("Detection:MaxMessagesPerBatch", "0"), ("Detection:Queue", " "))));
 
         Assert.Contains("Detection:MaxMessagesPerBatch is 0", error.Message);
         Assert.Contains("Detection:Queue is empty", error.Message);
@@ -38,7 +25,7 @@ public sealed class DetectionHostingTests
     public async Task AMissingModelStopsTheStartInsteadOfTheFirstRequest()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"no-such-model-{Guid.NewGuid():N}.onnx");
-        using var host = WorkerHosting.Build([], Unreachable(("Detector:ModelPath", missing)));
+        using var host = WorkerHosting.Build([], UnreachableWorker.Settings(("Detector:ModelPath", missing)));
 
         var error = await Assert.ThrowsAsync<FileNotFoundException>(() => host.StartAsync());
 

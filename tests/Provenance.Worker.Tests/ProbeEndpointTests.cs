@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Provenance.Testing;
 using Provenance.Worker.Hosting;
 
 namespace Provenance.Worker.Tests;
@@ -11,26 +12,11 @@ namespace Provenance.Worker.Tests;
 /// </summary>
 public sealed class ProbeEndpointTests
 {
-    /// <summary>A worker whose database and broker do not answer (nothing listens on port 1): only its model is fine.</summary>
-    static Dictionary<string, string?> Unreachable(params (string Key, string Value)[] more)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Registry"] = "Host=127.0.0.1;Port=1;Database=unused;Username=u;Password=p;Timeout=2",
-            ["ConnectionStrings:Broker"] = "amqp://guest:guest@127.0.0.1:1/",
-            ["Worker:HealthPort"] = "0",
-        };
-        foreach (var (key, value) in more)
-        {
-            settings[key] = value;
-        }
-        return settings;
-    }
 
     [Fact]
     public async Task TheWorkerServesItsProbesOnLoopbackAndSaysWhichDependencyIsDown()
     {
-        await using var worker = WorkerHosting.Build([], Unreachable());
+        await using var worker = WorkerHosting.Build([], UnreachableWorker.Settings());
         await worker.StartAsync();
         var address = new Uri(worker.Urls.Single());
         using var http = new HttpClient { BaseAddress = address };
@@ -56,7 +42,7 @@ public sealed class ProbeEndpointTests
     [InlineData("Worker:HealthAddress", "localhost")]
     public async Task ABadProbeSettingStopsTheStartNamingTheKey(string key, string value)
     {
-        var settings = Unreachable((key, value));
+        var settings = UnreachableWorker.Settings((key, value));
 
         // The server's endpoint is read as the host is built, so a bad one stops it there, before anything starts.
         var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>

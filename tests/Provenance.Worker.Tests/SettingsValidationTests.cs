@@ -12,25 +12,11 @@ namespace Provenance.Worker.Tests;
 /// </summary>
 public sealed class SettingsValidationTests
 {
-    // Neither is reached: the start stops before the bus connects or anything touches the database.
-    static Dictionary<string, string?> Unreachable(params (string Key, string Value)[] settings)
-    {
-        var all = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Registry"] = "Host=127.0.0.1;Port=1;Username=nobody;Password=none;Database=none",
-            ["ConnectionStrings:Broker"] = "amqp://guest:guest@127.0.0.1:1/",
-        };
-        foreach (var (key, value) in settings)
-        {
-            all[key] = value;
-        }
-        return all;
-    }
 
     [Fact]
     public void ABadDetectorSettingStopsTheStartNamingTheKey()
     {
-        var error = Assert.Throws<OptionsValidationException>(() => WorkerHosting.Build([], Unreachable(("Detector:MaxBatch", "0"), ("Detector:ExecutionProvider", "gpu"))));
+        var error = Assert.Throws<OptionsValidationException>(() => WorkerHosting.Build([], UnreachableWorker.Settings(("Detector:MaxBatch", "0"), ("Detector:ExecutionProvider", "gpu"))));
 
         Assert.Contains("Detector:MaxBatch is 0", error.Message);
         Assert.Contains("Detector:ExecutionProvider is 'gpu'", error.Message);
@@ -39,7 +25,7 @@ public sealed class SettingsValidationTests
     [Fact]
     public void ASettingThatDoesNotParseStopsTheStartNamingTheKey()
     {
-        var error = Record.Exception(() => WorkerHosting.Build([], Unreachable(("Detector:MaxBatch", "lots"))));
+        var error = Record.Exception(() => WorkerHosting.Build([], UnreachableWorker.Settings(("Detector:MaxBatch", "lots"))));
 
         Assert.Contains("at 'Detector:MaxBatch'", BoundSettings.Messages(error));
     }
@@ -47,7 +33,7 @@ public sealed class SettingsValidationTests
     [Fact]
     public void AMalformedBrokerUriStopsTheWorkerNamingTheKeyWithoutItsPassword()
     {
-        var error = Record.Exception(() => WorkerHosting.Build([], Unreachable(("ConnectionStrings:Broker", "amqp://worker:hunter2hunter2@:5672/"))));
+        var error = Record.Exception(() => WorkerHosting.Build([], UnreachableWorker.Settings(("ConnectionStrings:Broker", "amqp://worker:hunter2hunter2@:5672/"))));
 
         var messages = BoundSettings.Messages(error);
         Assert.Contains("ConnectionStrings:Broker is not a broker URI", messages);
@@ -59,7 +45,7 @@ public sealed class SettingsValidationTests
     {
         IReadOnlyList<Type> bound = [];
 
-        var error = Record.Exception(() => WorkerHosting.Build([], Unreachable(), configure: b => bound = BoundSettings.RefuseAll(b.Services)));
+        var error = Record.Exception(() => WorkerHosting.Build([], UnreachableWorker.Settings(), configure: b => bound = BoundSettings.RefuseAll(b.Services)));
 
         Assert.Equivalent(new[] { typeof(DetectionOptions), typeof(DetectorOptions) }, bound);
         var messages = BoundSettings.Messages(error);
