@@ -6,7 +6,7 @@ namespace Provenance.Docs.Tests;
 /// </summary>
 public sealed class DocumentationLinkTests
 {
-    static readonly string Root = RepositoryRoot();
+    static readonly string Root = Repository.Root;
 
     static readonly IReadOnlyList<MarkdownPage> Pages = [.. MarkdownFiles().Select(path => new MarkdownPage(Root, path))];
 
@@ -145,15 +145,4 @@ public sealed class DocumentationLinkTests
         }
     }
 
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Provenance.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No Provenance.sln above {AppContext.BaseDirectory}.");
-    }
 }

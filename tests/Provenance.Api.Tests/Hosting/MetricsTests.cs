@@ -64,7 +64,7 @@ public sealed partial class MetricsTests(EmbeddedRegistryFixture registry) : ICl
     public async Task EveryMetricTheDashboardQueriesIsOneTheRegistryExports()
     {
         var exported = SampleNames(await ScrapeAfterWorkAsync());
-        var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "deploy", "grafana", "provenance.json")));
+        var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "grafana", "provenance.json")));
 
         var expressions = Expressions(dashboard.RootElement).ToList();
 
@@ -108,17 +108,6 @@ public sealed partial class MetricsTests(EmbeddedRegistryFixture registry) : ICl
         }
     }
 
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Provenance.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No Provenance.sln above {AppContext.BaseDirectory}.");
-    }
 
     [GeneratedRegex(@"^[a-zA-Z_:][a-zA-Z0-9_:]*")]
     private static partial Regex SampleName();

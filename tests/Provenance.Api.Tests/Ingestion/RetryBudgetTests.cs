@@ -20,7 +20,7 @@ public class RetryBudgetTests
     {
         var worstCase = TransientRetry.MaxAttempts * BusRetry.Deliveries;
 
-        var guide = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "operations.md"));
+        var guide = File.ReadAllText(Path.Combine(Repository.Root, "docs", "operations.md"));
 
         Assert.Equal(15, worstCase);
         Assert.Contains($"up to **{TransientRetry.MaxAttempts}** times", guide);
@@ -67,17 +67,6 @@ public class RetryBudgetTests
         return provider;
     }
 
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Provenance.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No Provenance.sln above {AppContext.BaseDirectory}.");
-    }
 
     public sealed record Probe(Guid Id, int FailingDeliveries, string SqlState);
 

@@ -72,17 +72,5 @@ internal sealed class OpenLineageSchemas
         return problems;
     }
 
-    static (string? Repository, string? Schemas) Locate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Provenance.sln")))
-            {
-                var configured = Environment.GetEnvironmentVariable(Variable);
-                var folder = Path.GetFullPath(Path.Combine(configured is { Length: > 0 } ? configured : Path.Combine(dir.FullName, "..", "shared", "schemas"), "openlineage"));
-                return (dir.FullName, Directory.Exists(folder) ? folder : null);
-            }
-        }
-        return (null, null);
-    }
+    static (string? Repository, string? Schemas) Locate() => (Repository.Root, Repository.Shared(Variable, "schemas", "openlineage"));
 }

@@ -45,22 +45,7 @@ internal sealed partial class CroissantSpec
         return new CroissantSpec { RequiredProperties = required, Context = context, ConformsTo = conformsTo, RaiProperties = raiProperties, Examples = examples };
     }
 
-    static string? Locate()
-    {
-        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured)
-        {
-            return Directory.Exists(Path.Combine(configured, "croissant")) ? Path.Combine(configured, "croissant") : null;
-        }
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Provenance.sln")))
-            {
-                var folder = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "schemas", "croissant"));
-                return Directory.Exists(folder) ? folder : null;
-            }
-        }
-        return null;
-    }
+    static string? Locate() => Repository.Shared(Variable, "schemas", "croissant");
 
     static string Between(string text, string start, string end)
     {

@@ -21,7 +21,7 @@ public sealed class RenderedKustomization
         ["gpu"] = ["deploy/k8s/base", "deploy/k8s/gpu"],
     };
 
-    static readonly string Root = RepositoryRoot();
+    static readonly string Root = Repository.Root;
     static readonly Dictionary<string, Lazy<RenderedKustomization>> Rendered =
         Variants.Keys.ToDictionary(v => v, v => new Lazy<RenderedKustomization>(() => Render(Variants[v])));
 
@@ -103,15 +103,4 @@ public sealed class RenderedKustomization
         return output.Result;
     }
 
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Provenance.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No Provenance.sln above {AppContext.BaseDirectory}.");
-    }
 }

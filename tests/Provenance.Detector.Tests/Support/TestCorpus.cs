@@ -8,22 +8,7 @@ internal static class TestCorpus
 {
     public const string Variable = "PROVENANCE_DETECTOR_CORPUS";
 
-    public static string? Locate()
-    {
-        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured)
-        {
-            return Directory.Exists(configured) ? configured : null;
-        }
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Provenance.sln")))
-            {
-                var corpus = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "detector-corpus"));
-                return Directory.Exists(corpus) ? corpus : null;
-            }
-        }
-        return null;
-    }
+    public static string? Locate() => Repository.Shared(Variable, "detector-corpus");
 
     /// <summary>The corpus folder, or a skip when it is missing.</summary>
     public static string Require(string file)

@@ -27,20 +27,5 @@ internal static class DetectorCorpus
         return document.RootElement.GetProperty("text").GetString() ?? "";
     }
 
-    static string? Locate()
-    {
-        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured)
-        {
-            return Directory.Exists(configured) ? configured : null;
-        }
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Provenance.sln")))
-            {
-                var corpus = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "detector-corpus"));
-                return Directory.Exists(corpus) ? corpus : null;
-            }
-        }
-        return null;
-    }
+    static string? Locate() => Repository.Shared(Variable, "detector-corpus");
 }
