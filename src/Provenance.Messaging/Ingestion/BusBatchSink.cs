@@ -77,7 +77,7 @@ public sealed class BusBatchSink : IBatchSink
 
     public async Task<BatchConfirmation> SendAsync(RegisterDocuments batch, CancellationToken ct)
     {
-        var pending = _pending.GetOrAdd(batch.BatchId, _ => new Pending());
+        var pending = Join(batch.BatchId);
         try
         {
             for (var attempt = 0; ; attempt++)
@@ -95,7 +95,35 @@ public sealed class BusBatchSink : IBatchSink
         }
         finally
         {
-            _pending.TryRemove(batch.BatchId, out _);
+            Leave(batch.BatchId, pending);
+        }
+    }
+
+    /// <summary>
+    /// The answer slot of a batch, shared by every send of it that is under way: a run cancelled with a batch in flight
+    /// and a resumed run that sends the same batch again wait on one slot, and the slot stays until the last of them
+    /// leaves, so an answer is never dropped for want of a slot while someone still waits for it.
+    /// </summary>
+    Pending Join(Guid batchId)
+    {
+        while (true)
+        {
+            var pending = _pending.GetOrAdd(batchId, _ => new Pending());
+            Interlocked.Increment(ref pending.Senders);
+            if (_pending.TryGetValue(batchId, out var current) && ReferenceEquals(current, pending))
+            {
+                return pending;
+            }
+            // The last sender left and removed this slot between the two steps: take a fresh one.
+            Interlocked.Decrement(ref pending.Senders);
+        }
+    }
+
+    void Leave(Guid batchId, Pending pending)
+    {
+        if (Interlocked.Decrement(ref pending.Senders) == 0)
+        {
+            _pending.TryRemove(new KeyValuePair<Guid, Pending>(batchId, pending));
         }
     }
 
@@ -174,6 +202,9 @@ public sealed class BusBatchSink : IBatchSink
 
     sealed class Pending
     {
+        /// <summary>Sends of this batch under way (<see cref="Join"/>, <see cref="Leave"/>).</summary>
+        public int Senders;
+
         public TaskCompletionSource<BatchConfirmation> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public DocumentsRegistered? Registered { get; set; }
         public DocumentsRejected? Rejected { get; set; }
