@@ -48,8 +48,8 @@ public sealed partial class ClassifyDocumentsConsumer(
             RegistryTelemetry.RecordVerdicts(detector.ModelId, verdicts.Select(v => ClassOf(v.Class)), Stopwatch.GetElapsedTime(started));
             var watermarked = FindWatermarks(texts, context.CancellationToken);
             // A verdict that says what this model last said about the document (class and confidence) is not recorded
-            // again, nor a watermark found again. The watermark results come after the model's verdicts, so in the round
-            // that records both, the watermark's is the newer detector assertion and decides (concepts.md, precedence).
+            // again, nor a watermark found again. A watermark found outranks the model's verdicts, this round's and any
+            // later one's (ProvenancePrecedence.IsWatermark), so it decides unless a declaration or a curator says otherwise.
             var appended = await assertions.AppendAsync(
                 [.. texts.Select((t, i) => new NewAssertion(t.Id, AssertionKind.Detector, detector.ModelId, ClassOf(verdicts[i].Class),
                     verdicts[i].Confidence, EvidenceJson: verdicts[i].ToJson(), SkipIfRepeated: true)),
