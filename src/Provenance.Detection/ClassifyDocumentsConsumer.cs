@@ -6,10 +6,12 @@ using Provenance.Contracts.Detection;
 using Provenance.Data;
 using Provenance.Data.Assertions;
 using Provenance.Data.Detection;
+using Provenance.Detection.Watermarks;
 using Provenance.Detector.Scoring;
 using Provenance.Detector.Segments;
 using Provenance.Domain;
 using Provenance.Domain.Assertions;
+using Provenance.Domain.Generators;
 
 namespace Provenance.Detection;
 
@@ -22,7 +24,7 @@ namespace Provenance.Detection;
 /// The detector worker hosts it on RabbitMQ; the API hosts it on its in-process bus (<see cref="DetectionOptions.InProcess"/>).
 /// </summary>
 public sealed partial class ClassifyDocumentsConsumer(
-    DocumentScorer scorer, ITextDetector detector, DetectionQueries queries, AssertionWriter assertions,
+    DocumentScorer scorer, ITextDetector detector, WatermarkChecks watermarks, DetectionQueries queries, AssertionWriter assertions,
     IOptions<DetectionOptions> options, ILogger<ClassifyDocumentsConsumer> logger) : IConsumer<Batch<ClassifyDocuments>>
 {
     public async Task Consume(ConsumeContext<Batch<ClassifyDocuments>> context)
@@ -44,17 +46,50 @@ public sealed partial class ClassifyDocumentsConsumer(
                 verdicts = scorer.Score([.. texts.Select(t => t.Text)], context.CancellationToken);
             }
             RegistryTelemetry.RecordVerdicts(detector.ModelId, verdicts.Select(v => ClassOf(v.Class)), Stopwatch.GetElapsedTime(started));
-            // A verdict that says what this model last said about the document (class and confidence) is not recorded again.
+            var watermarked = FindWatermarks(texts, context.CancellationToken);
+            // A verdict that says what this model last said about the document (class and confidence) is not recorded
+            // again, nor a watermark found again. A watermark found outranks the model's verdicts, this round's and any
+            // later one's (ProvenancePrecedence.IsWatermark), so it decides unless a declaration or a curator says otherwise.
             var appended = await assertions.AppendAsync(
                 [.. texts.Select((t, i) => new NewAssertion(t.Id, AssertionKind.Detector, detector.ModelId, ClassOf(verdicts[i].Class),
-                    verdicts[i].Confidence, EvidenceJson: verdicts[i].ToJson(), SkipIfRepeated: true))],
+                    verdicts[i].Confidence, EvidenceJson: verdicts[i].ToJson(), SkipIfRepeated: true)),
+                 .. watermarked.Select(w => new NewAssertion(w.DocumentId, AssertionKind.Detector, w.Result.AssertedBy, ProvenanceClass.Synthetic,
+                    w.Result.Confidence, w.Generator, EvidenceJson: w.Result.ToJson(), SkipIfRepeated: true))],
                 context.CancellationToken);
-            var current = appended.ToDictionary(a => a.DocumentId, a => a.CurrentClass);
-            LogScored(logger, texts.Count, detector.ModelId, appended.Count, texts.Count - appended.Count);
+            var current = appended.GroupBy(a => a.DocumentId).ToDictionary(g => g.Key, g => g.Last().CurrentClass);
+            LogScored(logger, texts.Count, detector.ModelId, watermarked.Count, appended.Count, texts.Count + watermarked.Count - appended.Count);
             await context.Publish(new DocumentsClassified(detector.ModelId, [.. texts.Select((t, i) => new DocumentClassification(
                 t.Id, WireNames.Of(ClassOf(verdicts[i].Class)), verdicts[i].PHuman, verdicts[i].PSynthetic, verdicts[i].PMixed,
                 WireNames.Of(current.GetValueOrDefault(t.Id, ClassOf(verdicts[i].Class)))))]));
         }
+    }
+
+    /// <summary>
+    /// The configured watermarks found in <paramref name="texts"/>. Only positive results are kept: a text in which no
+    /// watermark is found may still be machine-written (another generator's, edited, or too short to score), so absence
+    /// is never evidence of human text and is not recorded.
+    /// </summary>
+    List<(long DocumentId, GeneratorName Generator, WatermarkResult Result)> FindWatermarks(List<(long Id, string Text)> texts, CancellationToken ct)
+    {
+        var found = new List<(long, GeneratorName, WatermarkResult)>();
+        if (watermarks.All.Count == 0)
+        {
+            return found;
+        }
+        using var span = RegistryTelemetry.Source.StartActivity("detector.watermarks");
+        foreach (var text in texts)
+        {
+            ct.ThrowIfCancellationRequested();
+            foreach (var check in watermarks.All)
+            {
+                if (check.Check(text.Text) is { Detected: true } result)
+                {
+                    found.Add((text.Id, check.Generator, result));
+                }
+            }
+        }
+        span?.SetTag("provenance.watermarked", found.Count);
+        return found;
     }
 
     /// <summary>
@@ -86,8 +121,9 @@ public sealed partial class ClassifyDocumentsConsumer(
     };
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Scored {Documents} documents with {Model}: {Recorded} new verdicts recorded, {Unchanged} unchanged since its last verdict")]
-    static partial void LogScored(ILogger logger, int documents, string model, int recorded, int unchanged);
+        Message = "Scored {Documents} documents with {Model}, {Watermarked} of them carrying a configured watermark: {Recorded} new assertions recorded, "
+            + "{Unchanged} unchanged since their asserter's last one")]
+    static partial void LogScored(ILogger logger, int documents, string model, int watermarked, int recorded, int unchanged);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "A rescore for {RequestedModel} sent {Documents} documents to this detector, which runs {Model}: they are scored with {Model}, "

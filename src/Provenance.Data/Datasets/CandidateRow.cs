@@ -1,4 +1,5 @@
 using Npgsql;
+using Provenance.Data.Derived;
 using Provenance.Domain.Assertions;
 using Provenance.Domain.Datasets;
 using Provenance.Domain.Documents;
@@ -21,15 +22,16 @@ internal static class CandidateRow
     public const string NoUnknownProvenanceColumns = "NULL::float8, NULL::boolean, NULL::integer, false, d.decided_by";
 
     /// <summary>
-    /// P(human) from the document's latest detector assertion (by the precedence order within a kind): the
-    /// detector's p_human evidence when it gave one, otherwise its confidence in the class it asserted.
+    /// P(human) from the document's highest-ranking detector assertion (<see cref="DerivedState.WithinKindOrder"/>: a
+    /// watermark found, otherwise the latest): the detector's p_human evidence when it gave one, otherwise its confidence
+    /// in the class it asserted (for a watermark, 1 − its confidence: the p-value).
     /// </summary>
     public static string DetectorScoreSql(string condition = "") => $"""
         SELECT COALESCE(CASE WHEN jsonb_typeof(a.evidence -> 'p_human') = 'number' THEN (a.evidence ->> 'p_human')::float8 END,
                         CASE a.class WHEN 'human' THEN a.confidence WHEN 'synthetic' THEN 1 - a.confidence WHEN 'mixed' THEN 1 - a.confidence END) AS p_human
           FROM assertions a
          WHERE a.document_id = d.id AND a.kind = 'detector'{condition}
-         ORDER BY a.asserted_at DESC, a.id DESC
+         ORDER BY {DerivedState.WithinKindOrder}
          LIMIT 1
         """;
 

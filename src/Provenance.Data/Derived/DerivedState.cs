@@ -20,12 +20,22 @@ namespace Provenance.Data.Derived;
 internal static class DerivedState
 {
     /// <summary>
+    /// <c>ORDER BY</c> terms that put first, among assertions of one kind aliased <c>a</c>, the one that ranks highest:
+    /// a watermark found (<see cref="ProvenancePrecedence.IsWatermark"/>), then the newest. Whatever reads "the
+    /// document's detector verdict" (a dataset's unknown policy, the PROV export) orders by it too. Declared before
+    /// <see cref="PrecedenceOrder"/>, which is built from it: static fields initialize in textual order.
+    /// </summary>
+    internal static readonly string WithinKindOrder =
+        $"(a.kind = '{WireNames.Of(AssertionKind.Detector)}' AND starts_with(a.asserted_by, '{ProvenancePrecedence.WatermarkPrefix}')) DESC, "
+        + "a.asserted_at DESC, a.id DESC";
+
+    /// <summary>
     /// <c>ORDER BY</c> terms that put the deciding assertion first. The kind ranks come from
     /// <see cref="AssertionKind"/>'s numeric values, the same ones <see cref="ProvenancePrecedence"/> compares.
     /// </summary>
     internal static readonly string PrecedenceOrder =
         "CASE a.kind " + string.Join(" ", Enum.GetValues<AssertionKind>().Select(k => $"WHEN '{WireNames.Of(k)}' THEN {(int)k}"))
-        + " END DESC, a.asserted_at DESC, a.id DESC";
+        + " END DESC, " + WithinKindOrder;
 
     /// <summary>
     /// <see cref="ProvenancePrecedence.Stands"/> for the assertion aliased <c>a</c>: not a detector abstention, and not a

@@ -5,6 +5,7 @@ using Provenance.Contracts.Datasets;
 using Provenance.Contracts.Lineage;
 using Provenance.Contracts.Prov;
 using Provenance.Data.Datasets;
+using Provenance.Data.Derived;
 using Provenance.Data.Lineage;
 using Provenance.Domain;
 using Provenance.Domain.Lineage;
@@ -189,20 +190,21 @@ public sealed class ProvQueries(NpgsqlDataSource dataSource, LineageQueries line
     }
 
     /// <summary>
-    /// The detector models (<c>name@version</c>) whose latest verdict before the version was stored decided how a
-    /// document of unknown provenance in it was counted: documents without a declaration or curator assertion of a known
-    /// class by then, scored by a detector (the same latest-verdict rule the assembly reads scores by).
+    /// The detectors (a model's <c>name@version</c>, or <c>watermark:scheme</c>) whose verdict before the version was stored
+    /// decided how a document of unknown provenance in it was counted: documents without a declaration or curator assertion of a known
+    /// class by then, scored by a detector (the same rule the assembly reads scores by: a watermark found, otherwise the
+    /// latest verdict; <see cref="DerivedState.WithinKindOrder"/>).
     /// </summary>
     /// <remarks>One pass over the version's documents; callers ask only when the manifest counts detector-admitted documents.</remarks>
     public async Task<IReadOnlyList<string>> DetectorModelsAsync(DatasetVersionResponse v, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("""
+        await using var cmd = dataSource.CreateCommand($"""
             SELECT DISTINCT det.asserted_by
               FROM dataset_version_documents vd
              CROSS JOIN LATERAL (
                    SELECT a.asserted_by FROM assertions a
                     WHERE a.document_id = vd.document_id AND a.kind = 'detector' AND a.asserted_at <= @at
-                    ORDER BY a.asserted_at DESC, a.id DESC
+                    ORDER BY {DerivedState.WithinKindOrder}
                     LIMIT 1) det
              WHERE vd.version_id = @v
                AND NOT EXISTS (SELECT 1 FROM assertions o

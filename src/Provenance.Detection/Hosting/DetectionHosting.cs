@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Provenance.Data.Assertions;
 using Provenance.Data.Detection;
+using Provenance.Detection.Watermarks;
 using Provenance.Detector.Scoring;
 using Provenance.Detector.Segments;
 using Provenance.Hosting.Health;
@@ -32,10 +33,11 @@ public static partial class DetectionHosting
     }
 
     /// <summary>
-    /// The detector (the <c>Detector</c> section) and what <see cref="ClassifyDocumentsConsumer"/> needs besides the
-    /// registry's <see cref="Npgsql.NpgsqlDataSource"/>, which the host registers. The model loads when the host starts,
-    /// before the bus (call this before <c>AddMassTransit</c>): a missing or broken model, or a bad <c>Detector</c>
-    /// setting, stops the start instead of failing the first request.
+    /// The detector (the <c>Detector</c> section), the watermark checks (the <c>Watermarks</c> section) and what
+    /// <see cref="ClassifyDocumentsConsumer"/> needs besides the registry's <see cref="Npgsql.NpgsqlDataSource"/>, which the
+    /// host registers. The model loads when the host starts, before the bus (call this before <c>AddMassTransit</c>): a
+    /// missing or broken model, or a bad <c>Detector</c> or <c>Watermarks</c> setting, stops the start instead of failing
+    /// the first request.
     /// </summary>
     public static IHostApplicationBuilder AddDetector(this IHostApplicationBuilder builder)
     {
@@ -46,6 +48,9 @@ public static partial class DetectionHosting
             sp.GetRequiredService<IOptions<DetectorOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Provenance.Detector")));
         builder.Services.AddSingleton(sp => new DocumentScorer(sp.GetRequiredService<ITextDetector>()));
+        // The watermarks tested beside the model (the Watermarks section; none unless configured).
+        builder.Services.AddSettings<WatermarkOptions>(WatermarkOptions.Section, WatermarkOptions.Check);
+        builder.Services.AddSingleton<WatermarkChecks>();
         builder.Services.TryAddSingleton<DetectionQueries>();
         builder.Services.TryAddSingleton<AssertionWriter>();
         builder.Services.AddHostedService<DetectorStartup>();

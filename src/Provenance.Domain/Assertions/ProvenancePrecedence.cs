@@ -7,8 +7,9 @@ public readonly record struct AssertionFacts(long Id, AssertionKind Kind, Proven
 
 /// <summary>
 /// Derives a document's current class from its append-only assertion history.
-/// Rule: among the assertions that stand, curator over declared over detector; within a kind the newer assertion wins
-/// (later <c>asserted_at</c>, then the higher id). No standing assertion means <see cref="ProvenanceClass.Unknown"/>.
+/// Rule: among the assertions that stand, curator over declared over detector; among detector assertions, a watermark
+/// found (<see cref="IsWatermark"/>) over a statistical verdict; otherwise the newer assertion wins (later
+/// <c>asserted_at</c>, then the higher id). No standing assertion means <see cref="ProvenanceClass.Unknown"/>.
 /// Every assertion stands except two kinds of detector assertion: an abstention (class unknown), which claims
 /// nothing and so never outranks anything, and a verdict that the same detector (same model name, any version) has
 /// followed with a later assertion, abstentions included. A model's latest word replaces its own and its earlier
@@ -52,12 +53,29 @@ public static class ProvenancePrecedence
         {
             return a.Kind > b.Kind;
         }
+        if (IsWatermark(a) != IsWatermark(b))
+        {
+            return IsWatermark(a);
+        }
         if (a.AssertedAt != b.AssertedAt)
         {
             return a.AssertedAt > b.AssertedAt;
         }
         return a.Id > b.Id;
     }
+
+    /// <summary>What the asserter of a watermark found begins with (<c>watermark:kirchenbauer</c>).</summary>
+    public const string WatermarkPrefix = "watermark:";
+
+    /// <summary>
+    /// A detector assertion that a generator's watermark was found. It outranks every statistical detector verdict, older
+    /// or newer: a watermark found at the configured z (4: a one-sided p of 3 × 10⁻⁵ for text written without the key)
+    /// is a test against the generator's secret key, where a classifier's score is a judgement that a rescore or a new
+    /// model version may revise. Only curators and declarations outrank it. Watermark checks record positives only,
+    /// so a watermark assertion never says "human".
+    /// </summary>
+    public static bool IsWatermark(AssertionFacts a) =>
+        a.Kind == AssertionKind.Detector && a.AssertedBy.StartsWith(WatermarkPrefix, StringComparison.Ordinal);
 
     /// <summary>A detector's model without its version: everything before the last '@'.</summary>
     public static string ModelName(string assertedBy)

@@ -1,5 +1,3 @@
-using Microsoft.ML.Tokenizers;
-
 namespace Provenance.Text.Tokens;
 
 /// <summary>
@@ -15,7 +13,7 @@ namespace Provenance.Text.Tokens;
 public static class TokenCounter
 {
     // Loading the 200k-token vocabulary takes about a second, so it happens on first use rather than at startup.
-    static readonly Lazy<O200kTokenCounter> Counter = new(() => new O200kTokenCounter(TiktokenTokenizer.CreateForEncoding("o200k_base"), BytePairRanks.Load()));
+    static readonly Lazy<O200kTokenCounter> Counter = new(() => new O200kTokenCounter(TokenIds.O200k.Value, BytePairRanks.Load()));
 
     public static int Count(string text) => Counter.Value.Count(text);
 }

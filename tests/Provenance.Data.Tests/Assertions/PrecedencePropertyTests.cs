@@ -9,11 +9,12 @@ namespace Provenance.Data.Tests.Assertions;
 /// <summary>The class the registry stores is the one the written precedence rule derives, for any history.</summary>
 public class PrecedencePropertyTests(RegistryFixture registry) : IClassFixture<RegistryFixture>
 {
-    // Detectors of two models, one in two versions, so that later verdicts withdraw earlier ones of the same model only.
+    // Detectors of two models, one in two versions, so that later verdicts withdraw earlier ones of the same model only,
+    // and a watermark check, which outranks both models whenever it was recorded.
     static readonly Gen<(AssertionKind Kind, ProvenanceClass Class, string Agent)> OneAssertion =
         from kind in Gen.Elements(Enum.GetValues<AssertionKind>())
         from cls in Gen.Elements(Enum.GetValues<ProvenanceClass>())
-        from agent in Gen.Elements("model-a@1", "model-a@2", "model-b@1")
+        from agent in Gen.Elements("model-a@1", "model-a@2", "model-b@1", "watermark:kirchenbauer")
         select (kind, cls, kind == AssertionKind.Detector ? agent : $"{kind}-agent");
 
     [Fact]

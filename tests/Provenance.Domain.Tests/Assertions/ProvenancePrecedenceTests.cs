@@ -73,6 +73,24 @@ public class ProvenancePrecedenceTests
     }
 
     [Fact]
+    public void AWatermarkFoundOutranksEveryStatisticalVerdictOlderOrNewerButNotACuratorOrADeclaration()
+    {
+        var history = new[]
+        {
+            Detector(1, ProvenanceClass.Human, 0, "provenance-detector@2.0.0"),
+            Detector(2, ProvenanceClass.Synthetic, 5, "watermark:kirchenbauer"),
+            Detector(3, ProvenanceClass.Human, 10, "provenance-detector@3.0.0"),
+            A(4, AssertionKind.Declared, ProvenanceClass.Human, 15, "crawler@1"),
+        };
+
+        Assert.Equal(2, ProvenancePrecedence.Effective(history[..3])?.Id);
+        Assert.Equal(2, ProvenancePrecedence.Effective(history[1..3])?.Id);
+        Assert.Equal(4, ProvenancePrecedence.Effective(history)?.Id);
+        // A model whose name only looks like a watermark's is a statistical verdict like any other.
+        Assert.Equal(3, ProvenancePrecedence.Effective([Detector(2, ProvenanceClass.Synthetic, 5, "watermark@1"), history[2]])?.Id);
+    }
+
+    [Fact]
     public void DeclarationsAndCuratorsAreNeverWithdrawnByDetectors()
     {
         var history = new[]
