@@ -136,7 +136,8 @@ public static class C2paReport
                     return false;
                 }
                 cls = cls is null || cls == implied ? implied : ProvenanceClass.Mixed;
-                declared.Add(new JsonObject { ["action"] = ActionName(action), ["digitalSourceType"] = uri });
+                var name = action.TryGetProperty("action", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+                declared.Add(new JsonObject { ["action"] = name, ["digitalSourceType"] = uri });
             }
         }
         evidence["actions"] = declared;

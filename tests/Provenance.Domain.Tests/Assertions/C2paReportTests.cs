@@ -31,7 +31,8 @@ public class C2paReportTests
         Assert.Equal((BriefHash, LineageRelation.GeneratedFrom), (parent.Hash!.Value, parent.Relation));
         var evidence = JsonNode.Parse(valid.Declared.EvidenceJson!)!["c2pa"]!;
         Assert.Equal(C2paReports.ActiveLabel, (string?)evidence["activeManifest"]);
-        Assert.Equal("http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia", (string?)evidence["actions"]![0]!["digitalSourceType"]);
+        Assert.Equal(("c2pa.created", "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"),
+            ((string?)evidence["actions"]![0]!["action"], (string?)evidence["actions"]![0]!["digitalSourceType"]));
         Assert.Equal("Valid", (string?)evidence["validationState"]);
         Assert.True(JsonNode.DeepEquals(C2paReports.Generated(Brief)["validation_results"], evidence["validationResults"]));
         Assert.False((bool)evidence["signaturesCheckedByRegistry"]!);
