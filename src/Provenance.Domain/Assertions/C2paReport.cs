@@ -1,4 +1,4 @@
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Provenance.Domain.Documents;
@@ -54,7 +54,9 @@ public static class C2paReport
             error = $"{Field} is {Kind(report)}, not a C2PA manifest store report; send the JSON object c2patool prints for the asset, with active_manifest and manifests.";
             return false;
         }
-        var bytes = Encoding.UTF8.GetByteCount(report.GetRawText());
+        // Raw bytes, not GetRawText: the server parses the body without decoding its strings, and the storable check
+        // below is what refuses invalid UTF-8 with a reason.
+        var bytes = JsonMarshal.GetRawUtf8Value(report).Length;
         if (bytes > MaxBytes)
         {
             error = $"{Field} is {bytes:N0} bytes; the limit is {MaxBytes:N0} ({MaxBytes / 1024} KiB). Send c2patool's summary report, without --detailed and without thumbnails.";

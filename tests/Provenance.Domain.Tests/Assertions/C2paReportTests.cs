@@ -117,6 +117,21 @@ public class C2paReportTests
         Assert.Contains(reason, error);
     }
 
+    /// <summary>A report is JSON inside the body, which the server parses without decoding its strings.</summary>
+    [Theory]
+    [InlineData("{\"active_manifest\": \"m\", \"\xff\xfe\": 1}")]
+    [InlineData("{\"active_manifest\": \"m\xff\", \"manifests\": {}}")]
+    public void AReportWithInvalidUtf8IsRefusedNotThrown(string latin1)
+    {
+        var report = JsonDocument.Parse(System.Text.Encoding.Latin1.GetBytes(latin1)).RootElement;
+
+        var ok = SubmissionValidator.TryValidate(new DocumentSubmission("A launch post.", Declared: new DeclaredProvenance(C2pa: report)),
+            Limits, Now, out _, out var error);
+
+        Assert.False(ok);
+        Assert.StartsWith("declared.c2pa", error);
+    }
+
     static (bool Ok, ValidSubmission Valid, string? Error) Refused(string what)
     {
         var report = C2paReports.Generated(Brief);
