@@ -115,4 +115,13 @@ public class C2paRegistrationTests(RegistryFixture registry) : IClassFixture<Reg
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest, "invalid_document");
         Assert.Contains("declared.class 'human' contradicts declared.c2pa", problem.GetProperty("detail").GetString());
     }
+
+    [Fact]
+    public async Task TheOpenApiDocumentSaysTheRegistryDoesNotVerifyAReportsSignatures()
+    {
+        var json = JsonDocument.Parse(await registry.Client(role: null).GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var c2pa = json.GetProperty("components").GetProperty("schemas").GetProperty(nameof(DeclaredProvenanceRequest)).GetProperty("properties").GetProperty("c2pa");
+        Assert.Contains("does not verify C2PA signatures", c2pa.GetProperty("description").GetString());
+    }
 }
