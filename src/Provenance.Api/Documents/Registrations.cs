@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Provenance.Api.Hosting;
 using Provenance.Contracts.Documents;
@@ -19,7 +20,7 @@ internal static class Registrations
 {
     public static DocumentSubmission ToSubmission(RegisterDocumentRequest r) => new(
         r.Text, r.SourceUri, r.CrawledAt, Crawler: null,
-        r.Declared is { } d ? Declared(d.Class, d.Generator, d.DigitalSourceType, d.Confidence) : null,
+        r.Declared is { } d ? Declared(d.Class, d.Generator, d.DigitalSourceType, d.Confidence, d.C2pa) : null,
         r.Parents?.Select(p => p is null ? null! : Parent(p.Id, p.ContentHash, p.Relation, p.Generator, p.ParamsHash)).ToList(),
         r.Language, r.Licence);
 
@@ -27,12 +28,12 @@ internal static class Registrations
     /// <param name="fallbackTime">The crawl time of a document that has none.</param>
     public static DocumentSubmission ToSubmission(IncomingDocument d, RegisterDocuments batch, DateTimeOffset fallbackTime) => new(
         d.Text, d.Url, d.CrawledAt == default ? fallbackTime : d.CrawledAt, d.CrawlerId ?? batch.CrawlerId,
-        d.Declared is { } x ? Declared(x.Class, x.Generator, x.DigitalSourceType, x.Confidence) : null,
+        d.Declared is { } x ? Declared(x.Class, x.Generator, x.DigitalSourceType, x.Confidence, x.C2pa) : null,
         d.Parents?.Select(p => p is null ? null! : Parent(p.Id, p.ContentHash, p.Relation, p.Generator, p.ParamsHash)).ToList(),
         d.Language, d.Licence);
 
-    static DeclaredProvenance Declared(string? cls, string? generator, string? digitalSourceType, double? confidence) =>
-        new(cls, generator, digitalSourceType, confidence);
+    static DeclaredProvenance Declared(string? cls, string? generator, string? digitalSourceType, double? confidence, JsonElement? c2pa) =>
+        new(cls, generator, digitalSourceType, confidence, c2pa);
 
     static ParentReference Parent(long? id, string? contentHash, string? relation, string? generator, string? paramsHash) =>
         new(id, contentHash, relation, generator, paramsHash);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Metadata;
 using Provenance.Api.Assertions;
+using Provenance.Domain.Assertions;
 
 namespace Provenance.Api.Hosting;
 
@@ -30,10 +31,13 @@ internal sealed record BodyLimit(long Bytes, string Source, string Advice) : IRe
     /// <summary>The limit of every endpoint that declares no other: a key, a generator, a mix spec, a detection request.</summary>
     public static readonly BodyLimit Small = new(SmallBytes, "the limit of small JSON bodies", "Send only the members the endpoint describes.");
 
-    /// <summary><c>POST /v1/documents</c>: the largest text, escaped, and room for the other members and every parent.</summary>
+    /// <summary>
+    /// <c>POST /v1/documents</c>: the largest text, escaped, and room for the other members, every parent and a C2PA
+    /// report (JSON within the JSON, so counted as sent).
+    /// </summary>
     public static BodyLimit Document(RegistryOptions o) => new(
-        JsonEscapeFactor * (long)o.MaxTextBytes + SmallBytes + o.MaxParents * ParentBytes,
-        $"{JsonEscapeFactor} x Registry:MaxTextBytes, plus {SmallBytes / 1024} KiB and 1 KiB per parent up to Registry:MaxParents",
+        JsonEscapeFactor * (long)o.MaxTextBytes + SmallBytes + o.MaxParents * ParentBytes + C2paReport.MaxBytes,
+        $"{JsonEscapeFactor} x Registry:MaxTextBytes, plus {SmallBytes / 1024} KiB, 1 KiB per parent up to Registry:MaxParents and {C2paReport.MaxBytes / 1024} KiB for a C2PA report",
         "The text is over Registry:MaxTextBytes in any encoding: split the document.");
 
     /// <summary><c>POST /v1/documents/batch</c>.</summary>

@@ -14,7 +14,7 @@ internal sealed class HttpBatchSink(ProvenanceClient client) : IBatchSink
     {
         var answer = await client.RegisterBatchAsync([.. batch.Documents.Select(d => new RegisterDocumentRequest(
             d.Text, d.Url, d.CrawledAt, d.Language, d.Licence,
-            d.Declared is { } x ? new DeclaredProvenanceRequest(x.Class, x.Generator, x.DigitalSourceType, x.Confidence) : null,
+            d.Declared is { } x ? new DeclaredProvenanceRequest(x.Class, x.Generator, x.DigitalSourceType, x.Confidence, x.C2pa) : null,
             d.Parents?.Select(p => new ParentReferenceRequest(p.Id, p.ContentHash, p.Relation, p.Generator, p.ParamsHash)).ToList()))], ct);
         return new BatchConfirmation(answer.Created, answer.Existing,
             [.. answer.Results.Where(r => r.Status == "rejected").Select(r => new RejectedDocument(r.Index, r.ContentHash, r.Code ?? "rejected", r.Reason ?? ""))]);

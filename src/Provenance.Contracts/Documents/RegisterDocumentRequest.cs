@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.Json;
 
 namespace Provenance.Contracts.Documents;
 
@@ -19,15 +20,24 @@ public sealed record RegisterDocumentRequest(
     DeclaredProvenanceRequest? Declared = null,
     IReadOnlyList<ParentReferenceRequest>? Parents = null);
 
-/// <param name="Class">human, synthetic, mixed or unknown. May be omitted when DigitalSourceType implies it.</param>
+/// <param name="Class">human, synthetic, mixed or unknown. May be omitted when DigitalSourceType or C2pa implies it.</param>
 /// <param name="Generator">The model that wrote the text, as name@version (gpt-4o@2024-08-06).</param>
 /// <param name="DigitalSourceType">IPTC digital source type code or URI, such as trainedAlgorithmicMedia.</param>
 /// <param name="Confidence">How sure the registrant is, 0..1.</param>
+/// <param name="C2pa">
+/// A C2PA manifest store report of the text: the JSON object c2patool or a C2PA SDK's reader prints, with active_manifest
+/// and manifests; 64 KiB and 32 levels of nesting at most. From the active manifest, the digitalSourceType of its
+/// c2pa.actions gives the class, its claim generator the generator (of synthetic or mixed text), and its ingredients with
+/// a hash (the SHA-256 of the parent's normalized text) the parents: parentOf and componentOf as edited_from, inputTo as
+/// generated_from. The registry does not verify C2PA signatures: the parts it read and the report's validation_state,
+/// validation_status and validation_results, as given, are kept as the declaration's evidence.
+/// </param>
 public sealed record DeclaredProvenanceRequest(
     [property: Description("human, synthetic, mixed or unknown")] string? Class = null,
     string? Generator = null,
     string? DigitalSourceType = null,
-    double? Confidence = null);
+    double? Confidence = null,
+    JsonElement? C2pa = null);
 
 /// <summary>A parent, named by exactly one of <paramref name="Id"/> and <paramref name="ContentHash"/>.</summary>
 /// <param name="Id">Registry id of the parent; it must be registered.</param>

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Provenance.Domain.Documents;
 
 /// <summary>
@@ -19,11 +21,13 @@ public sealed record DocumentSubmission(
 /// <param name="Generator">name@version of the model that wrote it.</param>
 /// <param name="DigitalSourceType">An IPTC digital source type code or URI.</param>
 /// <param name="Confidence">0..1; how sure the registrant is.</param>
+/// <param name="C2pa">A C2PA manifest store report of the text, read by <see cref="Assertions.C2paReport"/>.</param>
 public sealed record DeclaredProvenance(
     string? Class = null,
     string? Generator = null,
     string? DigitalSourceType = null,
-    double? Confidence = null);
+    double? Confidence = null,
+    JsonElement? C2pa = null);
 
 /// <summary>A parent of the document, by registry id or content hash, and how the document was derived from it.</summary>
 public sealed record ParentReference(

@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Provenance.Domain.Assertions;
 using Provenance.Domain.Generators;
@@ -84,21 +84,24 @@ public static partial class SubmissionValidator
             return false;
         }
 
-        if (!TryValidateDeclaration(submission.Declared, out var declared, out error))
+        if (!TryValidateDeclaration(submission.Declared, out var declared, out var ingredients, out error))
         {
             return false;
         }
 
         var parents = new List<ValidParent>();
         var raw = submission.Parents ?? [];
-        if (raw.Count > limits.MaxParents)
+        if (raw.Count + ingredients.Count > limits.MaxParents)
         {
-            error = $"{raw.Count} parents given; the limit is {limits.MaxParents} per document.";
+            error = ingredients.Count == 0
+                ? $"{raw.Count} parents given; the limit is {limits.MaxParents} per document."
+                : $"{raw.Count} parents and {ingredients.Count} hashed ingredients in declared.c2pa given; the limit is {limits.MaxParents} per document.";
             return false;
         }
-        for (var i = 0; i < raw.Count; i++)
+        var named = raw.Select((p, i) => (p, $"parents[{i}]")).Concat(ingredients.Select((p, i) => (p, $"declared.c2pa's hashed ingredient {i}")));
+        foreach (var (reference, where) in named)
         {
-            if (!TryValidateParent(raw[i], i, hash, out var parent, out error))
+            if (!TryValidateParent(reference, where, hash, out var parent, out error))
             {
                 return false;
             }
@@ -141,9 +144,11 @@ public static partial class SubmissionValidator
         return true;
     }
 
-    static bool TryValidateDeclaration(DeclaredProvenance? d, out ValidDeclaration? declared, out string? error)
+    /// <param name="ingredients">The parents a C2PA report names by hash; empty without one.</param>
+    static bool TryValidateDeclaration(DeclaredProvenance? d, out ValidDeclaration? declared, out IReadOnlyList<ParentReference> ingredients, out string? error)
     {
         declared = null;
+        ingredients = [];
         error = null;
         if (d is null)
         {
@@ -159,7 +164,7 @@ public static partial class SubmissionValidator
             }
             cls = parsed;
         }
-        string? evidence = null;
+        var evidence = new JsonObject();
         if (!string.IsNullOrWhiteSpace(d.DigitalSourceType))
         {
             if (!DigitalSourceType.TryParse(d.DigitalSourceType, out var uri, out var implied, out error))
@@ -173,7 +178,32 @@ public static partial class SubmissionValidator
                 return false;
             }
             cls = implied;
-            evidence = JsonSerializer.Serialize(new Dictionary<string, string> { ["digitalSourceType"] = uri });
+            evidence["digitalSourceType"] = uri;
+        }
+        GeneratorName? claimGenerator = null;
+        if (d.C2pa is { } report)
+        {
+            if (!C2paReport.TryRead(report, out var c2pa, out error))
+            {
+                return false;
+            }
+            if (c2pa.Class is { } implied && cls is { } c && c != implied)
+            {
+                var said = string.IsNullOrWhiteSpace(d.DigitalSourceType) ? $"declared.class '{WireNames.Of(c)}'" : $"declared.digitalSourceType '{d.DigitalSourceType}'";
+                error = $"{said} contradicts declared.c2pa, whose actions' digitalSourceType means '{WireNames.Of(implied)}'.";
+                return false;
+            }
+            if (cls is null && c2pa.Class is null)
+            {
+                error = "declared.c2pa's active manifest has no c2pa.actions with a digitalSourceType, so it does not say what the text is; give declared.class as well.";
+                return false;
+            }
+            cls ??= c2pa.Class;
+            // A claim generator is the software that signed the claim: the model only when the text is generated, and
+            // less precise than a generator the registrant names.
+            claimGenerator = cls is ProvenanceClass.Synthetic or ProvenanceClass.Mixed ? c2pa.Generator : null;
+            ingredients = c2pa.Parents;
+            evidence["c2pa"] = c2pa.Evidence;
         }
         if (cls is null)
         {
@@ -181,7 +211,7 @@ public static partial class SubmissionValidator
             {
                 return true; // an empty "declared": {} says nothing
             }
-            error = "declared needs a class (human, synthetic, mixed or unknown) or an IPTC digitalSourceType.";
+            error = "declared needs a class (human, synthetic, mixed or unknown), an IPTC digitalSourceType or a C2PA report.";
             return false;
         }
         GeneratorName? generator = null;
@@ -204,14 +234,13 @@ public static partial class SubmissionValidator
             error = $"declared.confidence {conf} is outside 0..1.";
             return false;
         }
-        declared = new ValidDeclaration(cls.Value, generator, d.Confidence, evidence);
+        declared = new ValidDeclaration(cls.Value, generator ?? claimGenerator, d.Confidence, evidence.Count == 0 ? null : evidence.ToJsonString());
         return true;
     }
 
-    static bool TryValidateParent(ParentReference p, int index, ContentHash self, out ValidParent parent, out string? error)
+    static bool TryValidateParent(ParentReference p, string where, ContentHash self, out ValidParent parent, out string? error)
     {
         parent = null!;
-        var where = $"parents[{index}]";
         if (p is null)
         {
             error = $"{where} is null.";

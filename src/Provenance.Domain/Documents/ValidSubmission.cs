@@ -17,7 +17,7 @@ public sealed record ValidSubmission(
     string? Language,
     string? Licence);
 
-/// <param name="EvidenceJson">JSON object with what backs the declaration (the IPTC URI), or null.</param>
+/// <param name="EvidenceJson">JSON object with what backs the declaration (the IPTC URI, the parts of a C2PA report read), or null.</param>
 public sealed record ValidDeclaration(ProvenanceClass Class, GeneratorName? Generator, double? Confidence, string? EvidenceJson);
 
 /// <summary>Exactly one of <see cref="Id"/> and <see cref="Hash"/> is set.</summary>

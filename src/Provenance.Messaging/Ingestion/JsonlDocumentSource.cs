@@ -9,7 +9,7 @@ namespace Provenance.Messaging.Ingestion;
 
 /// <summary>
 /// Reads crawled documents from JSONL: one JSON object per line,
-/// <c>{"text", "url", "crawledAt", "crawlerId", "declared": {"class", "generator", "digitalSourceType", "confidence"},
+/// <c>{"text", "url", "crawledAt", "crawlerId", "declared": {"class", "generator", "digitalSourceType", "confidence", "c2pa"},
 /// "parents": [{"id" | "contentHash", "relation"}], "language", "licence"}</c>. Only <c>text</c> is required. A line that
 /// is not such an object is reported, not sent. A missing <c>crawledAt</c> becomes the file's modification time,
 /// which keeps re-sent batches idempotent.

@@ -19,8 +19,9 @@ public sealed class SmallBodiesApiFixture : IAsyncLifetime
     public const int MaxBatchBytes = 120_000;
     public const int LargeRequestBytes = 100_000;
 
-    // BodyLimit's rule: six bytes of JSON per byte of text, 64 KiB for the other members and 1 KiB per parent.
-    public const int DocumentLimit = (6 * MaxTextBytes) + (64 * 1024) + (MaxParents * 1024);
+    // BodyLimit's rule: six bytes of JSON per byte of text, 64 KiB for the other members, 1 KiB per parent and 64 KiB
+    // for a C2PA report.
+    public const int DocumentLimit = (6 * MaxTextBytes) + (64 * 1024) + (MaxParents * 1024) + (64 * 1024);
     public const int AssertionLimit = (6 * 64 * 1024) + (64 * 1024);
     public const int SmallLimit = 64 * 1024;
 

@@ -43,6 +43,33 @@ public class BusIngestionTests(BusRegistryFixture registry) : IClassFixture<BusR
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM assertions WHERE asserted_by = 'crawler-test' AND class = 'synthetic'"));
     }
 
+    /// <summary>A JSONL line's <c>declared.c2pa</c> travels over the bus and is read as over HTTP.</summary>
+    [Fact]
+    public async Task AC2paReportInAJsonlLineIsReadOverTheBusAsOverHttp()
+    {
+        var dir = Directory.CreateTempSubdirectory("provenance-c2pa-");
+        var file = Path.Combine(dir.FullName, "crawl.jsonl");
+        var brief = TestDocuments.HashOf(TestDocuments.UniqueText("brief"));
+        var (text, bad) = (TestDocuments.UniqueText("launch post"), TestDocuments.UniqueText("contradicted"));
+        await File.WriteAllLinesAsync(file, [
+            JsonSerializer.Serialize(new { text, url = "https://blog.example/launch", declared = new { c2pa = C2paReports.Generated(brief) } }),
+            JsonSerializer.Serialize(new { text = bad, declared = new { @class = "human", c2pa = C2paReports.Generated(brief) } }),
+        ]);
+        await using var sink = await SinkAsync();
+        using var journal = new IngestJournal(Path.Combine(dir.FullName, "journal"));
+
+        var summary = await new Ingestor(sink, journal, "crawler-c2pa").RunAsync(new JsonlDocumentSource(file, 10), null, CancellationToken.None);
+
+        Assert.Equal((1, 1), (summary.Created, summary.Rejected));
+        Assert.Contains("contradicts declared.c2pa", Assert.Single(summary.Rejections).Reason);
+        var id = await CountAsync("SELECT id FROM documents WHERE content_hash = decode(@h, 'hex')", ("h", TestDocuments.HashOf(text)));
+        var doc = await registry.Client("curator").GetJsonAsync<DocumentResponse>($"/v1/documents/{id}");
+        Assert.Equal(("synthetic", "Acme Writer@2.1.0"), (doc.Class, doc.Generator));
+        Assert.Equal((brief, "generated_from"), (Assert.Single(doc.PendingParents).ContentHash, doc.PendingParents[0].Relation));
+        Assert.Equal("Valid", doc.Assertions.Single().Evidence!.Value.GetProperty("c2pa").GetProperty("validationState").GetString());
+        dir.Delete(recursive: true);
+    }
+
     [Fact]
     public async Task ItemsWithValuesTheRegistryCannotStoreAreRejectedAloneOverTheBus()
     {
