@@ -103,7 +103,8 @@ internal sealed class LabCommands(CliContext cli)
     void Print(CollapseResult r)
     {
         static string F(double v, string format) => double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
-        var table = new Table().AddColumns("policy", "gen", "version", "documents", "human", "max depth", "warnings", "bits/token", "unseen 3-grams",
+        var table = new Table().AddColumns("policy", "gen", "version", "documents", "human", "max depth", "warnings", "bits/token",
+            $"unseen {r.Settings.Order}-grams",
             "distinct-2", "assembly s");
         foreach (var g in r.Generations)
         {
