@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 
 namespace Provenance.Client;
 
@@ -11,4 +12,7 @@ public sealed class ProvenanceApiException(HttpStatusCode status, string title, 
     public string Title { get; } = title;
     public string? Detail { get; } = detail;
     public string? Code { get; } = code;
+
+    /// <summary>The whole problem, for its extensions (the <c>shortfalls</c> of an <c>infeasible_mix</c>, say); null when the body was not JSON.</summary>
+    public JsonElement? Problem { get; init; }
 }

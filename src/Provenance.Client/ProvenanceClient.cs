@@ -249,7 +249,7 @@ public sealed class ProvenanceClient(HttpClient http)
             return new ProvenanceApiException(response.StatusCode,
                 problem.TryGetProperty("title", out var t) ? t.GetString() ?? response.ReasonPhrase ?? "error" : response.ReasonPhrase ?? "error",
                 problem.TryGetProperty("detail", out var d) ? d.GetString() : null,
-                problem.TryGetProperty("code", out var c) ? c.GetString() : null);
+                problem.TryGetProperty("code", out var c) ? c.GetString() : null) { Problem = problem.Clone() };
         }
         catch (JsonException)
         {

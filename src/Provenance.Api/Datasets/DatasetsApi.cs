@@ -139,7 +139,15 @@ internal static class DatasetsApi
             extensions: new Dictionary<string, object?>
             {
                 ["code"] = refused.Code,
-                ["shortfalls"] = refused.Shortfalls.Select(s => new { s.Constraint, s.Needed, s.Available, s.Missing, s.Explanation }).ToList(),
+                ["shortfalls"] = refused.Shortfalls.Select(s => new
+                {
+                    s.Constraint, s.Needed, s.Available, s.Missing, s.Explanation,
+                    // The advice as numbers too, so a program can act on it (take the largest target that works, say).
+                    Suggestions = s.Suggestions.Where(x => x.IsChange).Select(x => new
+                    {
+                        x.Text, x.Target, x.TargetUpTo, x.MinHumanShare, x.MaxSyntheticShare, x.MaxGeneratorShare, x.MoreHuman,
+                    }).ToList(),
+                }).ToList(),
             }),
     };
 }

@@ -5,6 +5,7 @@ using Provenance.Cli.Datasets;
 using Provenance.Cli.Detection;
 using Provenance.Cli.Documents;
 using Provenance.Cli.Ingestion;
+using Provenance.Cli.Lab;
 using Provenance.Cli.Lineage;
 using Provenance.Cli.Prov;
 using Provenance.Cli.Stats;
@@ -37,6 +38,7 @@ internal static class CliApp
             new KeyCommands(cli).Create(),
             new IngestCommand(cli).Create(),
             new DetectorCommands(cli).Create(),
+            new LabCommands(cli).Create(),
         };
         root.Options.Add(cli.Url);
         root.Options.Add(cli.ApiKey);

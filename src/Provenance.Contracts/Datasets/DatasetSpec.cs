@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Provenance.Contracts.Datasets;
 
 /// <summary>
@@ -44,13 +46,18 @@ public sealed record UnknownDocumentsSpec(string? Admit = null, double? HumanAtL
 /// <param name="FirstSeenFrom">Inclusive lower bound on the document's first sighting.</param>
 /// <param name="FirstSeenBefore">Exclusive upper bound on the document's first sighting.</param>
 /// <param name="Classes">Classes documents may be added as: human, synthetic, mixed (default all three).</param>
+/// <param name="Generators">Generators (name@version) whose text may be added: a synthetic or mixed document is admitted only when it
+/// names one of them; human documents are not affected. Left out of a manifest when empty.</param>
 public sealed record DatasetFilters(
     IReadOnlyList<string?>? Languages = null,
     IReadOnlyList<string?>? Licences = null,
     IReadOnlyList<string?>? SourceDomains = null,
     DateTimeOffset? FirstSeenFrom = null,
     DateTimeOffset? FirstSeenBefore = null,
-    IReadOnlyList<string?>? Classes = null);
+    IReadOnlyList<string?>? Classes = null,
+    // Absent rather than [] when empty, so the canonical manifest of a spec without it, and so its hash, is what it
+    // was before the filter existed.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string?>? Generators = null);
 
 /// <param name="Threshold">Estimated Jaccard similarity of word 5-grams at which a document counts as a near-duplicate, 0.5..1 (default 0.8).</param>
 public sealed record NearDuplicatesSpec(double? Threshold = null);

@@ -13,7 +13,7 @@ public static class DatasetMapping
             s.Dataset, s.Base, s.Target?.Documents, s.Target?.Tokens, s.MinHumanShare, s.MaxSyntheticShare, s.MaxDepth, s.MaxGeneratorShare,
             s.Unknown?.Admit, s.Unknown?.HumanAtLeast, s.Unknown?.SyntheticAtLeast,
             s.Filters?.Languages, s.Filters?.Licences, s.Filters?.SourceDomains, s.Filters?.FirstSeenFrom, s.Filters?.FirstSeenBefore, s.Filters?.Classes,
-            s.NearDuplicates is not null, s.NearDuplicates?.Threshold, s.RequireAnchors, s.Seed);
+            s.NearDuplicates is not null, s.NearDuplicates?.Threshold, s.RequireAnchors, s.Seed, s.Filters?.Generators);
 
     /// <summary>The spec as the manifest records it: every default filled in, the base named as name@N.</summary>
     public static DatasetSpec Canonical(MixSpec spec, string? baseRef) => new(
@@ -29,7 +29,8 @@ public static class DatasetMapping
             : new UnknownDocumentsSpec("none"),
         new DatasetFilters(
             [.. spec.Filters.Languages], [.. spec.Filters.Licences], [.. spec.Filters.SourceDomains],
-            spec.Filters.FirstSeenFrom, spec.Filters.FirstSeenBefore, [.. spec.Filters.Classes.Select(WireNames.Of)]),
+            spec.Filters.FirstSeenFrom, spec.Filters.FirstSeenBefore, [.. spec.Filters.Classes.Select(WireNames.Of)],
+            spec.Filters.Generators.Count == 0 ? null : [.. spec.Filters.Generators.Select(g => g.ToString())]),
         spec.NearDuplicates is { } near ? new NearDuplicatesSpec(near.Threshold) : null,
         spec.RequireAnchors,
         spec.Seed);

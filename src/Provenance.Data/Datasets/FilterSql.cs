@@ -40,6 +40,14 @@ internal static class FilterSql
         {
             sql.Append(" AND d.first_seen < @seen_before");
         }
+        if (f.Generators.Count > 0)
+        {
+            // Only text the registry holds as model-written names a generator; human (and unknown) documents pass.
+            sql.Append("""
+                 AND (d.class NOT IN ('synthetic', 'mixed') OR d.generator_id IN (SELECT g.id FROM generators g
+                      JOIN unnest(@generator_names, @generator_versions) AS w(name, version) ON g.name = w.name AND g.version = w.version))
+                """);
+        }
         if (modelWritten && spec.MaxDepth is not null)
         {
             sql.Append(" AND d.depth <= @max_depth");
@@ -61,6 +69,8 @@ internal static class FilterSql
         cmd.Parameters.Add(new NpgsqlParameter<string[]>("domains", [.. f.SourceDomains]));
         cmd.Parameters.Add(new NpgsqlParameter("seen_from", NpgsqlDbType.TimestampTz) { Value = (object?)f.FirstSeenFrom ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter("seen_before", NpgsqlDbType.TimestampTz) { Value = (object?)f.FirstSeenBefore ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("generator_names", [.. f.Generators.Select(g => g.Name)]));
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("generator_versions", [.. f.Generators.Select(g => g.Version)]));
         cmd.Parameters.Add(new NpgsqlParameter("max_depth", NpgsqlDbType.Integer) { Value = (object?)spec.MaxDepth ?? DBNull.Value });
     }
 }

@@ -365,7 +365,7 @@ public sealed class MixSelector
         var found = pool is null
             ? $"{(counts.Length == 0 ? "no" : counts)} documents were considered before the candidates ran out or had no room left"
             : $"{(counts.Length == 0 ? "no" : counts)} documents in the registry{(_baseCount > 0 ? " (the base's included)" : "")} match the filters "
-              + "(the classes, languages, licences, source domains, first-seen window and depth the spec allows)";
+              + "(the classes, generators, languages, licences, source domains, first-seen window and depth the spec allows)";
         list.Add(new MixShortfall("filters", Target - _baseWeight, _weight - _baseWeight, missing,
             $"{found}; the version needed {N(Target - _baseWeight)} {(_baseCount > 0 ? "more " : "")}{unit} and could take {N(_weight - _baseWeight)}.",
             _human < humanNeeded ? [] : advice));

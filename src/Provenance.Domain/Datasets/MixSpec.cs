@@ -1,4 +1,5 @@
 using Provenance.Domain.Assertions;
+using Provenance.Domain.Generators;
 
 namespace Provenance.Domain.Datasets;
 
@@ -73,22 +74,27 @@ public sealed record UnknownPolicy(bool Admit, decimal HumanAtLeast, decimal Syn
 /// <param name="FirstSeenFrom">Inclusive.</param>
 /// <param name="FirstSeenBefore">Exclusive.</param>
 /// <param name="Classes">The classes documents may be added as (human, synthetic, mixed).</param>
+/// <param name="Generators">
+/// The generators whose text may be added, sorted by name: a document the registry holds as synthetic or mixed is admitted
+/// only when it names one of them. Human documents are not affected (<paramref name="Classes"/> leaves them out).
+/// </param>
 public sealed record MixFilters(
     IReadOnlyList<string> Languages,
     IReadOnlyList<string> Licences,
     IReadOnlyList<string> SourceDomains,
     DateTimeOffset? FirstSeenFrom,
     DateTimeOffset? FirstSeenBefore,
-    IReadOnlyList<ProvenanceClass> Classes)
+    IReadOnlyList<ProvenanceClass> Classes,
+    IReadOnlyList<GeneratorName> Generators)
 {
     public bool Allows(ProvenanceClass counted) => Classes.Contains(counted);
 
     public bool Equals(MixFilters? other) =>
         other is not null && Languages.SequenceEqual(other.Languages) && Licences.SequenceEqual(other.Licences)
         && SourceDomains.SequenceEqual(other.SourceDomains) && FirstSeenFrom == other.FirstSeenFrom
-        && FirstSeenBefore == other.FirstSeenBefore && Classes.SequenceEqual(other.Classes);
+        && FirstSeenBefore == other.FirstSeenBefore && Classes.SequenceEqual(other.Classes) && Generators.SequenceEqual(other.Generators);
 
-    public override int GetHashCode() => HashCode.Combine(Languages.Count, Licences.Count, SourceDomains.Count, FirstSeenFrom, FirstSeenBefore, Classes.Count);
+    public override int GetHashCode() => HashCode.Combine(Languages.Count, Licences.Count, SourceDomains.Count, FirstSeenFrom, FirstSeenBefore, Classes.Count, Generators.Count);
 }
 
 /// <summary>Near-duplicate removal: a document is left out when its estimated Jaccard similarity to one in the mix reaches <see cref="Threshold"/>.</summary>

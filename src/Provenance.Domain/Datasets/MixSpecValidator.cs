@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Provenance.Domain.Assertions;
+using Provenance.Domain.Generators;
 
 namespace Provenance.Domain.Datasets;
 
@@ -29,7 +30,8 @@ public sealed record MixSpecDraft(
     bool NearDuplicates = false,
     double? NearDuplicateThreshold = null,
     bool? RequireAnchors = null,
-    long? Seed = null);
+    long? Seed = null,
+    IReadOnlyList<string?>? Generators = null);
 
 /// <summary>
 /// Checks a mix specification and fills in its defaults. Every rejection names the field and says what would be
@@ -208,7 +210,21 @@ public static partial class MixSpecValidator
             }
             domains.Add(domain);
         }
-        if (languages.Count > MaxFilterValues || licences.Count > MaxFilterValues || domains.Count > MaxFilterValues)
+        var generators = new SortedSet<string>(StringComparer.Ordinal);
+        var parsed = new List<GeneratorName>();
+        foreach (var (value, i) in (draft.Generators ?? []).Select((v, i) => (v, i)))
+        {
+            if (!GeneratorName.TryParse(value, out var generator, out var why))
+            {
+                error = $"filters.generators[{i}]: {why}";
+                return false;
+            }
+            if (generators.Add(generator.ToString()))
+            {
+                parsed.Add(generator);
+            }
+        }
+        if (languages.Count > MaxFilterValues || licences.Count > MaxFilterValues || domains.Count > MaxFilterValues || generators.Count > MaxFilterValues)
         {
             error = $"a filter list has more than {MaxFilterValues} values.";
             return false;
@@ -244,7 +260,8 @@ public static partial class MixSpecValidator
             classes = [ProvenanceClass.Human, ProvenanceClass.Synthetic, ProvenanceClass.Mixed];
         }
         filters = new MixFilters([.. languages], [.. licences], [.. domains],
-            draft.FirstSeenFrom?.ToUniversalTime(), draft.FirstSeenBefore?.ToUniversalTime(), [.. classes]);
+            draft.FirstSeenFrom?.ToUniversalTime(), draft.FirstSeenBefore?.ToUniversalTime(), [.. classes],
+            [.. parsed.OrderBy(g => g.ToString(), StringComparer.Ordinal)]);
         error = null;
         return true;
     }

@@ -104,6 +104,56 @@ public class DatasetAssemblyTests(RegistryFixture registry) : IClassFixture<Regi
     }
 
     [Fact]
+    public async Task ARefusalsAdviceComesAsNumbersAProgramCanActOn()
+    {
+        var domain = DatasetRequests.NewDomain();
+        await _crawler.RegisterAsync(domain, "human", 40);
+        await _crawler.RegisterAsync(domain, "synthetic", 100, "prolific@1");
+        var spec = DatasetRequests.Spec("advised", domain, 100, minHuman: 0.7);
+
+        var problem = await (await _trainer.PostAsJsonAsync("/v1/datasets", spec)).ProblemAsync(HttpStatusCode.UnprocessableEntity, "infeasible_mix");
+        var targets = problem.GetProperty("shortfalls").EnumerateArray().SelectMany(s => s.GetProperty("suggestions").EnumerateArray())
+            .Where(s => s.GetProperty("targetUpTo").ValueKind == JsonValueKind.Number).ToList();
+        var largest = targets.Max(s => s.GetProperty("targetUpTo").GetInt64());
+        var advised = await _trainer.AssembleAsync(spec with { Target = new DatasetTarget(Documents: largest) });
+
+        Assert.Equal(57, largest);
+        Assert.Contains(targets, s => s.GetProperty("text").GetString()!.Contains("lower the target to 57 or less", StringComparison.Ordinal));
+        Assert.Equal(57, advised.Documents);
+    }
+
+    [Fact]
+    public async Task AGeneratorsFilterAdmitsOnlyTheTextOfThoseGeneratorsAndLeavesHumanTextAlone()
+    {
+        var domain = DatasetRequests.NewDomain();
+        await _crawler.RegisterAsync(domain, "human", 10);
+        await _crawler.RegisterAsync(domain, "synthetic", 10, "writer@1");
+        await _crawler.RegisterAsync(domain, "synthetic", 10, "writer@2");
+        await _crawler.RegisterAsync(domain, "mixed", 10, "editor@1");
+        DatasetSpec Spec(string dataset, long target, double minHuman, string?[]? classes, params string[] generators)
+        {
+            var spec = DatasetRequests.Spec(dataset, domain, target, minHuman, classes: classes);
+            return spec with { Filters = spec.Filters! with { Generators = generators } };
+        }
+
+        var one = await _trainer.AssembleAsync(Spec("by-generator", 10, 0, ["synthetic"], "writer@2"));
+        var withHumans = await _trainer.AssembleAsync(Spec("by-generator-human", 30, 0.3, null, " editor@1", "writer@1"));
+        var tooMany = await _trainer.PostAsJsonAsync("/v1/datasets", Spec("by-generator-more", 11, 0, ["synthetic"], "writer@2"));
+        var unfiltered = await _trainer.AssembleAsync(DatasetRequests.Spec("by-generator-none", domain, 40, 0));
+
+        Assert.All(await _trainer.DocumentsAsync(one.Ref), d => Assert.Equal("writer@2", d.Generator));
+        var mixed = await _trainer.DocumentsAsync(withHumans.Ref);
+        Assert.Equal(10, mixed.Count(d => d.Class == "human"));
+        Assert.Equal(["editor@1", "writer@1"], mixed.Where(d => d.Generator is not null).Select(d => d.Generator).Distinct().Order());
+        Assert.Equal(["editor@1", "writer@1"], withHumans.Manifest.Spec.Filters!.Generators!);
+        await tooMany.ProblemAsync(HttpStatusCode.UnprocessableEntity, "infeasible_mix");
+        // A spec without the filter records none, so its manifest (and hash) is what it was before the filter existed.
+        var manifest = JsonDocument.Parse(await _trainer.GetStringAsync($"/v1/datasets/{unfiltered.Ref}/manifest")).RootElement;
+        Assert.False(manifest.GetProperty("spec").GetProperty("filters").TryGetProperty("generators", out _));
+
+    }
+
+    [Fact]
     public async Task ABaseThatAlreadyBreaksTheNewSpecIsRefusedWithChangesThatWork()
     {
         var domain = DatasetRequests.NewDomain();
@@ -170,6 +220,7 @@ public class DatasetAssemblyTests(RegistryFixture registry) : IClassFixture<Regi
         { """{"dataset": "x", "target": {"documents": 10}, "minHumanShare": 0.5, "filters": {"languages": ["english!"]}}""", "not a BCP 47 tag" },
         { """{"dataset": "x", "target": {"documents": 10}, "minHumanShare": 0.5, "nearDuplicates": {"threshold": 0.2}}""", "nearDuplicates.threshold 0.2" },
         { """{"dataset": "x", "base": "x@0", "target": {"documents": 10}, "minHumanShare": 0.5}""", "is not a dataset version" },
+        { """{"dataset": "x", "target": {"documents": 10}, "minHumanShare": 0.5, "filters": {"generators": ["writer@"]}}""", "filters.generators[0]: generator 'writer@' is not of the form name@version" },
     };
 
     [Theory]

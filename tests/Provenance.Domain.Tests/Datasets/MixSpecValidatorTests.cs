@@ -36,6 +36,20 @@ public class MixSpecValidatorTests
         Assert.Equal(["example.org", "news.example.org"], specA.Filters.SourceDomains);
     }
 
+    [Fact]
+    public void GeneratorsAreNormalizedSortedAndDeduplicated()
+    {
+        var a = Draft() with { Generators = [" writer@2", "editor@1", "writer@2", "bare"] };
+        var b = Draft() with { Generators = ["bare", "editor@1", "writer@2"] };
+
+        Assert.True(MixSpecValidator.TryValidate(a, out var specA, out var error), error);
+        Assert.True(MixSpecValidator.TryValidate(b, out var specB, out _));
+
+        Assert.Equal(specB, specA);
+        Assert.Equal(["bare", "editor@1", "writer@2"], specA.Filters.Generators.Select(g => g.ToString()));
+        Assert.NotEqual(specA, MixSpecValidator.TryValidate(Draft(), out var none, out _) ? none : null);
+    }
+
     [Theory]
     [InlineData(null, "dataset is missing")]
     [InlineData("Web EN", "is not a dataset name")]
