@@ -8,6 +8,7 @@ using Provenance.Cli.Ingestion;
 using Provenance.Cli.Lineage;
 using Provenance.Cli.Prov;
 using Provenance.Cli.Stats;
+using Provenance.Cli.Webhooks;
 
 namespace Provenance.Cli.Hosting;
 
@@ -35,6 +36,7 @@ internal static class CliApp
             datasets.Export(),
             datasets.Datasets(),
             new KeyCommands(cli).Create(),
+            new WebhookCommands(cli).Create(),
             new IngestCommand(cli).Create(),
             new DetectorCommands(cli).Create(),
         };
