@@ -67,17 +67,19 @@ internal static class OutboxSchedule
 
 /// <summary>
 /// Drains one destination of the outbox: claims due rows (<see cref="Outbox.ClaimAsync"/>, so two API processes never
-/// send one row at once), sends them in order, marks each sent, and postpones a failed one with exponential backoff.
+/// send one row at once), sends them in order, marks each sent, and postpones a failed one, with the rows queued after it,
+/// with exponential backoff.
 /// Delivery is at least once: a row is marked sent only after the receiver accepted it, so a process that dies in between
 /// sends it again after its lease, with the same idempotency key for the receiver to deduplicate on. Nothing here can
 /// fail what wrote the row; a receiver that is down only grows the backlog.
 /// </summary>
-/// <param name="inOrder">
-/// A failure holds back the rest of the batch too (OpenLineage: a run's events keep their order); otherwise only the
-/// failed row waits (webhooks: each row is its own subscriber's, retried on its own).
+/// <param name="queueOf">
+/// Which queue a row is in: the rows of one queue are sent in order, so a failure holds back the rest of its queue in
+/// the batch (with the failed row's delay), while other queues go on. OpenLineage: the whole batch is one queue, so a
+/// run's START always goes before its end. Webhooks: one queue per subscriber, so one that is down delays no other.
 /// </param>
-internal abstract partial class OutboxDelivery(Outbox outbox, string destination, IOutboxSchedule settings, bool inOrder, ILogger logger)
-    : BackgroundService
+internal abstract partial class OutboxDelivery(Outbox outbox, string destination, IOutboxSchedule settings, Func<ClaimedOutboxRow, long> queueOf,
+    ILogger logger) : BackgroundService
 {
     /// <summary>Sends one row; throws <see cref="HttpRequestException"/> or <see cref="IOException"/> when the receiver did not accept it.</summary>
     protected abstract Task SendAsync(ClaimedOutboxRow row, CancellationToken ct);
@@ -120,51 +122,64 @@ internal abstract partial class OutboxDelivery(Outbox outbox, string destination
         }
     }
 
-    /// <summary>Sends one claimed batch; true when it was full and no row failed, so more may be waiting.</summary>
+    /// <summary>Sends one claimed batch; true when it was full and nothing failed, so more may be waiting.</summary>
     async Task<bool> SendBatchAsync(CancellationToken stoppingToken)
     {
         var batch = await outbox.ClaimAsync(destination, settings.BatchSize, settings.Lease(), stoppingToken);
-        var failed = false;
-        for (var i = 0; i < batch.Count; i++)
+        // Queues that failed in this batch, and the rows held back with them. They stay leased (so not due, and a later
+        // row of a run still waits for them) until they are postponed together at the end.
+        var held = new Dictionary<long, (TimeSpan Delay, string Reason, List<long> Ids)>();
+        var i = 0;
+        try
         {
-            var row = batch[i];
-            try
+            for (; i < batch.Count; i++)
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                timeout.CancelAfter(settings.Timeout);
-                await SendAsync(row, timeout.Token);
-            }
-            catch (Exception failure) when (failure is HttpRequestException or IOException or UnauthorizedAccessException
-                                            || (failure is OperationCanceledException && !stoppingToken.IsCancellationRequested))
-            {
-                var delay = OutboxSchedule.Backoff(settings, row.Attempts);
-                var postponed = inOrder ? batch.Skip(i) : [row];
-                await outbox.PostponeAsync(postponed.Select(b => b.Id), delay, failure.Message, CancellationToken.None);
-                LogSendFailed(logger, destination, row.EventType, row.Id, row.Attempts, delay, failure.Message);
-                failed = true;
-                if (inOrder)
+                var row = batch[i];
+                var queue = queueOf(row);
+                if (held.TryGetValue(queue, out var failed))
                 {
-                    return false;
+                    failed.Ids.Add(row.Id);
+                    continue;
                 }
-                continue;
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    timeout.CancelAfter(settings.Timeout);
+                    await SendAsync(row, timeout.Token);
+                }
+                catch (Exception failure) when (failure is HttpRequestException or IOException or UnauthorizedAccessException
+                                                || (failure is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+                {
+                    var delay = OutboxSchedule.Backoff(settings, row.Attempts);
+                    held[queue] = (delay, failure.Message, [row.Id]);
+                    LogSendFailed(logger, destination, row.EventType, row.Id, row.Attempts, delay, failure.Message);
+                    continue;
+                }
+                await outbox.MarkSentAsync(row.Id, CancellationToken.None);
+                LogSent(logger, destination, row.EventType, row.Id);
             }
-            catch (OperationCanceledException)
-            {
-                // Stopping: hand the unsent rest back at once instead of leaving it leased.
-                await outbox.PostponeAsync(batch.Skip(i).Select(b => b.Id), TimeSpan.Zero, "the sender stopped before sending it", CancellationToken.None);
-                throw;
-            }
-            await outbox.MarkSentAsync(row.Id, CancellationToken.None);
-            LogSent(logger, destination, row.EventType, row.Id);
         }
-        return !failed && batch.Count == settings.BatchSize;
+        catch (OperationCanceledException)
+        {
+            // Stopping: hand the unsent rest back at once instead of leaving it leased.
+            await outbox.PostponeAsync(batch.Skip(i).Select(b => b.Id), TimeSpan.Zero, "the sender stopped before sending it", CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            foreach (var (delay, reason, ids) in held.Values)
+            {
+                await outbox.PostponeAsync(ids, delay, reason, CancellationToken.None);
+            }
+        }
+        return held.Count == 0 && batch.Count == settings.BatchSize;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sent {Destination} {EventType} (outbox row {Id})")]
     static partial void LogSent(ILogger logger, string destination, string eventType, long id);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Sending {Destination} {EventType} (outbox row {Id}) failed (attempt {Attempts}): {Reason}; it is tried again in {Delay}")]
+        Message = "Sending {Destination} {EventType} (outbox row {Id}) failed (attempt {Attempts}): {Reason}; it and the rows queued after it in its batch are tried again in {Delay}")]
     static partial void LogSendFailed(ILogger logger, string destination, string eventType, long id, int attempts, TimeSpan delay, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Destination} sender failed; it tries again shortly")]

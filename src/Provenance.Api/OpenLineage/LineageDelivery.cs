@@ -10,7 +10,7 @@ namespace Provenance.Api.OpenLineage;
 /// and event type for the receiver to deduplicate on.
 /// </summary>
 internal sealed class LineageDelivery(Outbox outbox, ILineageTransport transport, IOptions<OpenLineageOptions> options, ILogger<LineageDelivery> logger)
-    : OutboxDelivery(outbox, OutboxDestinations.OpenLineage, options.Value, inOrder: true, logger)
+    : OutboxDelivery(outbox, OutboxDestinations.OpenLineage, options.Value, queueOf: _ => 0, logger)
 {
     protected override Task SendAsync(ClaimedOutboxRow row, CancellationToken ct) => transport.SendAsync(row.Payload, ct);
 }

@@ -16,12 +16,12 @@ namespace Provenance.Api.Webhooks;
 /// <summary>
 /// Drains the webhooks' rows of the outbox (<see cref="OutboxDelivery"/>): each row is one event for one subscriber,
 /// POSTed as a CloudEvents 1.0 structured-mode JSON body and signed as Standard Webhooks says (<see cref="WebhookSignature"/>).
-/// A row that fails waits alone, so one subscriber that is down never delays another. The <c>webhook-id</c> and the
+/// Each subscriber is a queue of its own: one that fails holds back only its own rows, so it never delays another. The <c>webhook-id</c> and the
 /// CloudEvents <c>id</c> are the row's event id, the same on every retry: the receiver's idempotency key.
 /// </summary>
 internal sealed class WebhookDelivery(Outbox outbox, IHttpClientFactory clients, IServiceScopeFactory scopes, IOptions<WebhookOptions> options,
     ILogger<WebhookDelivery> logger)
-    : OutboxDelivery(outbox, OutboxDestinations.Webhook, options.Value, inOrder: false, logger)
+    : OutboxDelivery(outbox, OutboxDestinations.Webhook, options.Value, queueOf: row => row.SubscriptionId!.Value, logger)
 {
     static readonly JsonEventFormatter Formatter = new();
 

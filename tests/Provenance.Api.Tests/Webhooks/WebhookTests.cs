@@ -199,6 +199,33 @@ public sealed class WebhookTests(WebhookFixture registry, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task ASubscriberThatIsDownHoldsBackOnlyItsOwnEvents()
+    {
+        var down = await SubscribeAsync("down", WebhookEventTypes.DocumentClassChanged);
+        var up = await SubscribeAsync("up", WebhookEventTypes.DocumentClassChanged);
+        registry.Receiver.Fail(down.Hook, 1000);
+        var docs = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            var doc = await _crawler.RegisterAsync(TestDocuments.UniqueText("a subscriber that is down"), "human");
+            (await _curator.PostAsJsonAsync($"/v1/documents/{doc.Id}/assertions", new AssertClassRequest("mixed", Generator: "writer-b@2"))).EnsureSuccessStatusCode();
+            docs.Add(doc.Id);
+        }
+
+        foreach (var id in docs)
+        {
+            await AcceptedAsync(up.Hook, WebhookEventTypes.DocumentClassChanged, d => d.GetProperty("documentId").GetInt64() == id);
+        }
+        var listed = await _admin.GetFromJsonAsync<List<WebhookResponse>>("/v1/webhooks");
+
+        var downStatus = listed!.Single(h => h.Id == down.Subscription.Id).Deliveries;
+        Assert.Equal((3L, 0L), (downStatus.Pending, downStatus.Delivered));
+        Assert.Contains("answered 500", downStatus.LastError);
+        Assert.DoesNotContain(registry.Receiver.Received, r => r.Hook == down.Hook && r.Answered < 300);
+        await _admin.DeleteAsync($"/v1/webhooks/{down.Subscription.Id}");
+    }
+
+    [Fact]
     public async Task DeletingASubscriptionDropsItsUndeliveredEvents()
     {
         var gone = await SubscribeAsync("gone", WebhookEventTypes.DocumentClassChanged);
