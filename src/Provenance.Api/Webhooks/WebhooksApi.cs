@@ -3,6 +3,7 @@ using Provenance.Api.Access;
 using Provenance.Api.Hosting;
 using Provenance.Contracts.Webhooks;
 using Provenance.Data.Webhooks;
+using Provenance.Domain;
 using Provenance.Domain.Access;
 
 namespace Provenance.Api.Webhooks;
@@ -29,7 +30,7 @@ internal static class WebhooksApi
         CreateWebhookRequest request, WebhookStore store, CancellationToken ct)
     {
         var url = request.Url?.Trim();
-        if (string.IsNullOrEmpty(url) || url.Length > WebhookSubscription.MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var parsed)
+        if (StoredValues.Line("url", url) is not null || string.IsNullOrEmpty(url) || url.Length > WebhookSubscription.MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var parsed)
             || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
         {
             return Problems.Invalid($"url must be an absolute http or https URL of at most {WebhookSubscription.MaxUrlLength} characters, "
@@ -45,6 +46,10 @@ internal static class WebhooksApi
             return Problems.Invalid($"event type '{unknown}' is not one of: {string.Join(", ", WebhookEventTypes.All)}.", "invalid_event_type");
         }
         var description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
+        if (StoredValues.Line("description", description) is { } unstorable)
+        {
+            return Problems.Invalid(unstorable, "invalid_webhook_description");
+        }
         if (description is { Length: > WebhookSubscription.MaxDescriptionLength })
         {
             return Problems.Invalid($"description has {description.Length} characters; at most {WebhookSubscription.MaxDescriptionLength} are kept.",

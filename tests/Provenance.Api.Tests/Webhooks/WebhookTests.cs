@@ -80,11 +80,14 @@ public sealed class WebhookTests(WebhookFixture registry, ITestOutputHelper outp
         }
         var listedByTrainer = await _trainer.GetAsync("/v1/webhooks");
         var badUrls = new List<string?>();
-        foreach (var url in new[] { "ftp://trainer.example.org/hooks", "/hooks", "not a url", "", $"https://example.org/{new string('a', 2048)}" })
+        foreach (var url in new[] { "ftp://trainer.example.org/hooks", "/hooks", "not a url", "", $"https://example.org/{new string('a', 2048)}",
+                                    "https://example.org/a\u0000b", "https://example.org/a\u001bb" })
         {
             badUrls.Add(await CodeAsync(await _admin.PostAsJsonAsync("/v1/webhooks", request with { Url = url })));
         }
         var unknownType = await _admin.PostAsJsonAsync("/v1/webhooks", request with { EventTypes = ["dataset.version.created", "document.deleted"] });
+        var badDescription = await _admin.PostAsJsonAsync("/v1/webhooks", request with { Description = "trainer\u0000" });
+        var longDescription = await _admin.PostAsJsonAsync("/v1/webhooks", request with { Description = new string('d', 201) });
         var noType = await _admin.PostAsJsonAsync("/v1/webhooks", request with { EventTypes = [] });
         var created = await _admin.PostAsJsonAsync("/v1/webhooks", request);
         var subscription = (await created.Content.ReadFromJsonAsync<CreatedWebhookResponse>())!;
@@ -100,6 +103,7 @@ public sealed class WebhookTests(WebhookFixture registry, ITestOutputHelper outp
         Assert.Equal("event type 'document.deleted' is not one of: dataset.version.created, document.class.changed, dataset.base.reclassified.",
             problem.GetProperty("detail").GetString());
         Assert.Equal("invalid_event_type", await CodeAsync(noType));
+        Assert.Equal(("invalid_webhook_description", "invalid_webhook_description"), (await CodeAsync(badDescription), await CodeAsync(longDescription)));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.StartsWith("whsec_", subscription.Secret);
         Assert.Equal(32, Convert.FromBase64String(subscription.Secret["whsec_".Length..]).Length);
