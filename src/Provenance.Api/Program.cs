@@ -7,6 +7,7 @@ using Provenance.Api.Generators;
 using Provenance.Api.Hosting;
 using Provenance.Api.Lineage;
 using Provenance.Api.Stats;
+using Provenance.Api.Webhooks;
 using Provenance.Hosting.Health;
 using Provenance.Hosting.Telemetry;
 
@@ -19,6 +20,7 @@ builder.AddRegistryTelemetry("provenance-api");
 builder.AddRegistryAccess();
 builder.AddRegistryBus();
 builder.AddRegistryOpenLineage();
+builder.AddRegistryWebhooks();
 builder.AddRegistryOpenApi();
 
 var app = builder.Build();
@@ -38,6 +40,7 @@ app.MapGeneratorsApi();
 app.MapStatsApi();
 app.MapDatasetsApi();
 app.MapKeysApi();
+app.MapWebhooksApi();
 app.MapDetectionApi();
 app.MapApiDocs();
 

@@ -11,6 +11,7 @@ using Provenance.Contracts.Documents;
 using Provenance.Contracts.Lineage;
 using Provenance.Contracts.Prov;
 using Provenance.Contracts.Stats;
+using Provenance.Contracts.Webhooks;
 
 namespace Provenance.Client;
 
@@ -73,6 +74,23 @@ public sealed class ProvenanceClient(HttpClient http)
 
     public Task<ApiKeyResponse> RevokeKeyAsync(int id, CancellationToken ct = default) =>
         SendAsync<ApiKeyResponse>(HttpMethod.Delete, $"v1/keys/{id}", null, ct);
+
+    /// <summary>Subscribes <paramref name="url"/> to webhook events (admin); the answer holds the signing secret, shown once.</summary>
+    public Task<CreatedWebhookResponse> CreateWebhookAsync(string url, IReadOnlyList<string> eventTypes, string? description = null, CancellationToken ct = default) =>
+        SendAsync<CreatedWebhookResponse>(HttpMethod.Post, "v1/webhooks", new CreateWebhookRequest(url, eventTypes, description), ct);
+
+    public Task<List<WebhookResponse>> ListWebhooksAsync(CancellationToken ct = default) =>
+        SendAsync<List<WebhookResponse>>(HttpMethod.Get, "v1/webhooks", null, ct);
+
+    /// <summary>Deletes a subscription and the events not yet delivered to it (admin).</summary>
+    public async Task DeleteWebhookAsync(long id, CancellationToken ct = default)
+    {
+        using var response = await http.DeleteAsync($"v1/webhooks/{id}", ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ProblemAsync(response, ct);
+        }
+    }
 
     /// <summary>Assembles and stores a dataset version (trainer role); status existing when the same spec had already produced it.</summary>
     public Task<DatasetVersionResponse> AssembleDatasetAsync(DatasetSpec spec, CancellationToken ct = default) =>

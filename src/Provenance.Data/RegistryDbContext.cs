@@ -5,6 +5,8 @@ using Provenance.Data.Datasets;
 using Provenance.Data.Documents;
 using Provenance.Data.Generators;
 using Provenance.Data.Lineage;
+using Provenance.Data.Webhooks;
+using Provenance.Data.Delivery;
 using Provenance.Data.OpenLineage;
 
 namespace Provenance.Data;
@@ -23,7 +25,8 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<DatasetVersion> DatasetVersions => Set<DatasetVersion>();
     public DbSet<DatasetVersionDocument> DatasetVersionDocuments => Set<DatasetVersionDocument>();
-    public DbSet<LineageOutboxEntry> LineageOutbox => Set<LineageOutboxEntry>();
+    public DbSet<OutboxEntry> Outbox => Set<OutboxEntry>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);

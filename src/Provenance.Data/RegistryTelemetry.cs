@@ -110,12 +110,12 @@ public static class RegistryTelemetry
         () => Interlocked.Read(ref _detectionBacklog) is >= 0 and var n ? [new Measurement<long>(n)] : Array.Empty<Measurement<long>>(),
         "{document}", "Documents of class unknown that no detector has given a verdict yet (counted up to a cap, every 30 s, by the API).");
 
-    /// <summary>Sets what <c>provenance.openlineage.outbox.backlog</c> reports (see <c>LineageOutbox.BacklogAsync</c>).</summary>
-    public static void SetLineageBacklog(long events) => Interlocked.Exchange(ref _lineageBacklog, events);
+    /// <summary>Sets what <c>provenance.outbox.backlog</c> reports for <paramref name="destination"/> (see <c>Outbox.BacklogAsync</c>).</summary>
+    public static void SetOutboxBacklog(string destination, long rows) => OutboxBacklogs[destination] = rows;
 
-    static long _lineageBacklog = -1;
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> OutboxBacklogs = new();
 
-    static readonly ObservableGauge<long> LineageBacklog = Meter.CreateObservableGauge("provenance.openlineage.outbox.backlog",
-        () => Interlocked.Read(ref _lineageBacklog) is >= 0 and var n ? [new Measurement<long>(n)] : Array.Empty<Measurement<long>>(),
-        "{event}", "OpenLineage run events in the outbox that the receiver has not accepted yet (counted by the API's sender after each batch).");
+    static readonly ObservableGauge<long> OutboxBacklog = Meter.CreateObservableGauge("provenance.outbox.backlog",
+        () => OutboxBacklogs.Select(b => new Measurement<long>(b.Value, new KeyValuePair<string, object?>("destination", b.Key))),
+        "{event}", "Events in the outbox that their receiver has not accepted yet, by destination (openlineage, webhook), counted by each sender after each batch.");
 }

@@ -306,6 +306,97 @@ namespace Provenance.Migrations.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Provenance.Data.Delivery.OutboxEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("destination");
+
+                    b.Property<Guid?>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("payload");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<long?>("SubscriptionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("subscription_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outbox");
+
+                    b.HasIndex("RunId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_run_id_end")
+                        .HasFilter("destination = 'openlineage' AND event_type <> 'START'");
+
+                    b.HasIndex("SubscriptionId")
+                        .HasDatabaseName("ix_outbox_subscription_id");
+
+                    b.HasIndex("RunId", "EventType")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_run_id_event_type")
+                        .HasFilter("destination = 'openlineage'");
+
+                    b.HasIndex("Destination", "NextAttemptAt", "Id")
+                        .HasDatabaseName("ix_outbox_due")
+                        .HasFilter("sent_at IS NULL");
+
+                    b.ToTable("outbox", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_outbox_destination", "(destination = 'openlineage' AND run_id IS NOT NULL AND event_type IN ('START', 'COMPLETE', 'FAIL'))\nOR (destination = 'webhook' AND subscription_id IS NOT NULL AND event_id IS NOT NULL)");
+                        });
+                });
+
             modelBuilder.Entity("Provenance.Data.Documents.Document", b =>
                 {
                     b.Property<long>("Id")
@@ -604,7 +695,7 @@ namespace Provenance.Migrations.Migrations
                         });
                 });
 
-            modelBuilder.Entity("Provenance.Data.OpenLineage.LineageOutboxEntry", b =>
+            modelBuilder.Entity("Provenance.Data.Webhooks.WebhookSubscription", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -613,67 +704,40 @@ namespace Provenance.Migrations.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
-                    b.Property<int>("Attempts")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
-                        .HasDefaultValue(0)
-                        .HasColumnName("attempts");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at")
                         .HasDefaultValueSql("now()");
 
-                    b.Property<string>("EventType")
+                    b.Property<string>("Description")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("description");
+
+                    b.PrimitiveCollection<string[]>("EventTypes")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("event_type");
+                        .HasColumnType("text[]")
+                        .HasColumnName("event_types");
 
-                    b.Property<string>("LastError")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
-                        .HasColumnName("last_error");
-
-                    b.Property<DateTimeOffset>("NextAttemptAt")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("next_attempt_at")
-                        .HasDefaultValueSql("now()");
-
-                    b.Property<string>("Payload")
+                    b.Property<string>("Secret")
                         .IsRequired()
-                        .HasColumnType("json")
-                        .HasColumnName("payload");
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("secret");
 
-                    b.Property<Guid>("RunId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("run_id");
-
-                    b.Property<DateTimeOffset?>("SentAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("sent_at");
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("url");
 
                     b.HasKey("Id")
-                        .HasName("pk_lineage_outbox");
+                        .HasName("pk_webhook_subscriptions");
 
-                    b.HasIndex("RunId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_lineage_outbox_run_id_end")
-                        .HasFilter("event_type <> 'START'");
-
-                    b.HasIndex("NextAttemptAt", "Id")
-                        .HasDatabaseName("ix_lineage_outbox_next_attempt_at_id")
-                        .HasFilter("sent_at IS NULL");
-
-                    b.HasIndex("RunId", "EventType")
-                        .IsUnique()
-                        .HasDatabaseName("ix_lineage_outbox_run_id_event_type");
-
-                    b.ToTable("lineage_outbox", null, t =>
+                    b.ToTable("webhook_subscriptions", null, t =>
                         {
-                            t.HasCheckConstraint("ck_lineage_outbox_event_type", "event_type IN ('START', 'COMPLETE', 'FAIL')");
+                            t.HasCheckConstraint("ck_webhook_subscriptions_event_types", "cardinality(event_types) > 0");
                         });
                 });
 
@@ -707,6 +771,17 @@ namespace Provenance.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_dataset_versions_datasets_dataset_id");
+                });
+
+            modelBuilder.Entity("Provenance.Data.Delivery.OutboxEntry", b =>
+                {
+                    b.HasOne("Provenance.Data.Webhooks.WebhookSubscription", "Subscription")
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_outbox_webhook_subscriptions_subscription_id");
+
+                    b.Navigation("Subscription");
                 });
 
             modelBuilder.Entity("Provenance.Data.Documents.Document", b =>

@@ -8,6 +8,7 @@ using Provenance.Data;
 using Provenance.Data.Access;
 using Provenance.Data.Assertions;
 using Provenance.Data.Datasets;
+using Provenance.Data.Delivery;
 using Provenance.Data.Detection;
 using Provenance.Data.Documents;
 using Provenance.Data.Generators;
@@ -49,6 +50,7 @@ internal static partial class DatabaseHosting
         builder.Services.AddScoped<GeneratorQueries>();
         builder.Services.AddSingleton<DatasetQueries>();
         builder.Services.AddSingleton<DatasetAssembler>();
+        builder.Services.AddSingleton<Outbox>();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using Provenance.Api.Delivery;
 using Provenance.Data.OpenLineage;
 using Provenance.Hosting.Settings;
 
@@ -7,7 +8,7 @@ namespace Provenance.Api.OpenLineage;
 /// The <c>OpenLineage</c> configuration section: where dataset assemblies' run events go. Off unless <see cref="Url"/> or
 /// <see cref="File"/> is set; while it is off nothing is written to the outbox and nothing is sent anywhere.
 /// </summary>
-public sealed class OpenLineageOptions
+public sealed class OpenLineageOptions : IOutboxSchedule
 {
     public const string Section = "OpenLineage";
 
@@ -57,12 +58,6 @@ public sealed class OpenLineageOptions
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Url) || !string.IsNullOrWhiteSpace(File);
 
-    /// <summary>
-    /// How long a sender holds the events it claimed: longer than sending a whole batch to a receiver that times out
-    /// every time, so another API process never sends one of them while this one still may.
-    /// </summary>
-    public TimeSpan Lease => Timeout * BatchSize + TimeSpan.FromMinutes(1);
-
     /// <summary>What the assembler writes into its events; null while OpenLineage is off.</summary>
     public LineageSettings? ToSettings() => !Enabled ? null : new LineageSettings(
         Namespace,
@@ -87,22 +82,6 @@ public sealed class OpenLineageOptions
             failures.Add(nameof(SourceUrl), $"is '{options.SourceUrl}'; it must be an absolute URL of the repository's files at a tag.");
         }
         failures.NotBlank(nameof(Namespace), options.Namespace, "name the OpenLineage namespace of the registry's jobs and datasets, such as provenance");
-        failures.Range(nameof(BatchSize), options.BatchSize, 1, 1000, "events sent per claim of the outbox");
-        CheckDelay(failures, nameof(PollInterval), options.PollInterval);
-        CheckDelay(failures, nameof(MinRetryDelay), options.MinRetryDelay);
-        CheckDelay(failures, nameof(MaxRetryDelay), options.MaxRetryDelay);
-        CheckDelay(failures, nameof(Timeout), options.Timeout);
-        if (options.MaxRetryDelay < options.MinRetryDelay)
-        {
-            failures.Add(nameof(MaxRetryDelay), $"is {options.MaxRetryDelay}, shorter than {Section}:MinRetryDelay ({options.MinRetryDelay}).");
-        }
-    }
-
-    static void CheckDelay(SettingFailures failures, string key, TimeSpan value)
-    {
-        if (value <= TimeSpan.Zero || value > TimeSpan.FromHours(1))
-        {
-            failures.Add(key, $"is {value}; it must be more than zero and at most 01:00:00.");
-        }
+        OutboxSchedule.Check(options, Section, failures);
     }
 }

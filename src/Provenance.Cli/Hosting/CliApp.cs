@@ -9,6 +9,7 @@ using Provenance.Cli.Lab;
 using Provenance.Cli.Lineage;
 using Provenance.Cli.Prov;
 using Provenance.Cli.Stats;
+using Provenance.Cli.Webhooks;
 
 namespace Provenance.Cli.Hosting;
 
@@ -36,6 +37,7 @@ internal static class CliApp
             datasets.Export(),
             datasets.Datasets(),
             new KeyCommands(cli).Create(),
+            new WebhookCommands(cli).Create(),
             new IngestCommand(cli).Create(),
             new DetectorCommands(cli).Create(),
             new LabCommands(cli).Create(),

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Provenance.Data.Derived;
 using Provenance.Data.Generators;
+using Provenance.Data.Webhooks;
 using Provenance.Domain;
 using Provenance.Domain.Assertions;
 using Provenance.Domain.Generators;
@@ -30,7 +31,8 @@ public sealed record AppendedAssertion(long Id, long DocumentId, DateTimeOffset 
 
 /// <summary>
 /// Appends assertions (a curator's one, or a detector's thousands) and refreshes the derived class and depth of
-/// the documents concerned, and the depths below them, in the same transaction.
+/// the documents concerned, and the depths below them, in the same transaction, with the webhook events of the class
+/// changes (<see cref="ClassChangeEvents"/>).
 /// </summary>
 public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<AssertionWriter> logger)
 {
@@ -57,6 +59,7 @@ public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<Asserti
         await using var tx = await conn.BeginTransactionAsync(ct);
         await AdvisoryLocks.LineageAsync(conn, exclusive: true, ct);
         var generators = await GeneratorStore.EnsureAsync(conn, assertions.Select(a => a.Generator), ct);
+        var classChanges = await ClassChangeEvents.BeforeAsync(conn, [.. assertions.Select(a => a.DocumentId).Distinct()], ct);
 
         var appended = new List<(long Id, long DocumentId, DateTimeOffset At)>(assertions.Count);
         await using (var insert = new NpgsqlCommand(InsertSql, conn))
@@ -78,6 +81,10 @@ public sealed class AssertionWriter(NpgsqlDataSource dataSource, ILogger<Asserti
 
         var documents = appended.Select(a => a.DocumentId).Distinct().ToArray();
         await DerivedState.RefreshClassesAsync(conn, documents, ct);
+        if (classChanges is not null)
+        {
+            await classChanges.WriteAsync(conn, ct);
+        }
         await DerivedState.RefreshDepthsAsync(conn, documents, ct);
 
         var state = new Dictionary<long, (ProvenanceClass Class, int? Depth, long? Decider)>();

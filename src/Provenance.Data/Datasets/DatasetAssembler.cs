@@ -2,7 +2,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Provenance.Contracts.Datasets;
+using Provenance.Contracts.Webhooks;
 using Provenance.Data.OpenLineage;
+using Provenance.Data.Webhooks;
 using Provenance.Domain.Datasets;
 
 namespace Provenance.Data.Datasets;
@@ -15,7 +17,8 @@ namespace Provenance.Data.Datasets;
 /// throughout: selection is keyset pagination over the sample-key index and the document list is written with binary
 /// COPY, neither of which EF can express at this size. When OpenLineage is configured (<paramref name="lineage"/>), every
 /// assembly that gets past validation is a run: its START is written to the outbox as it begins, its COMPLETE in the
-/// transaction that stores the version, its FAIL when it stores nothing.
+/// transaction that stores the version, its FAIL when it stores nothing. Every stored version's
+/// <c>dataset.version.created</c> webhook event is written in that transaction too, for the subscriptions that want it.
 /// </summary>
 public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, DatasetQueries queries, ILogger<DatasetAssembler> logger,
     LineageOutbox? lineage = null)
@@ -124,9 +127,16 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
         }
 
         clock.Restart();
-        Func<NpgsqlConnection, int, Task>? complete = run is null ? null : (conn, number) => LineageOutbox.AddAsync(conn, run.RunId, RunEvents.Complete,
-            RunEvents.CompleteEvent(lineage!.Settings!, run, DateTimeOffset.UtcNow, number, hash, manifest), ct);
-        var (versionId, created) = await TransientRetry.RunAsync(() => _writer.WriteAsync(version, complete, ct), logger, ct);
+        async Task ReportAsync(NpgsqlConnection conn, long id, int number)
+        {
+            if (run is not null)
+            {
+                await LineageOutbox.AddAsync(conn, run.RunId, RunEvents.Complete,
+                    RunEvents.CompleteEvent(lineage!.Settings!, run, DateTimeOffset.UtcNow, number, hash, manifest), ct);
+            }
+            await WebhookOutbox.AddAsync(conn, [VersionCreated(id, number, hash, manifest)], ct);
+        }
+        var (versionId, created) = await TransientRetry.RunAsync(() => _writer.WriteAsync(version, ReportAsync, ct), logger, ct);
         var writtenIn = clock.Elapsed;
         if (created)
         {
@@ -140,6 +150,17 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
                 RunEvents.CompleteEvent(lineage.Settings!, run, DateTimeOffset.UtcNow, stored.Version, stored.ManifestHash, stored.Manifest), ct);
         }
         return new AssemblyStored(stored, created, new AssemblyTimings(selectedIn, manifestedIn, writtenIn, selected.CandidatesRead));
+    }
+
+    /// <summary>The <c>dataset.version.created</c> webhook event of a version just stored.</summary>
+    static NewWebhookEvent VersionCreated(long id, int number, string hash, DatasetManifest manifest)
+    {
+        var stats = manifest.Stats;
+        var total = stats.Unit == "tokens" ? stats.Tokens : stats.Documents;
+        var classes = stats.ByClass.Select(c => new ClassShare(c.Class, c.Documents, c.Tokens,
+            total == 0 ? 0 : (double)(stats.Unit == "tokens" ? c.Tokens : c.Documents) / total)).ToList();
+        return new NewWebhookEvent(WebhookEventTypes.DatasetVersionCreated, $"datasets/{manifest.Dataset}/versions/{number}",
+            new DatasetVersionCreated(id, manifest.Dataset, number, hash, stats.Documents, stats.Tokens, stats.Unit, classes, manifest.Base));
     }
 
     /// <summary>The version's statistics, collapse-risk report and canonical manifest, and the version to store.</summary>

@@ -25,10 +25,11 @@ internal sealed class DatasetVersionWriter(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// Stores <paramref name="version"/>, or finds the version the same manifest or bus request already made.
-    /// <paramref name="alsoWrite"/> runs in the same transaction once a new version is in, given its number (the
-    /// OpenLineage COMPLETE event), so that the version and what reports it commit together or not at all.
+    /// <paramref name="alsoWrite"/> runs in the same transaction once a new version is in, given its id and number (the
+    /// OpenLineage COMPLETE event, the <c>dataset.version.created</c> webhook event), so that the version and what reports
+    /// it commit together or not at all.
     /// </summary>
-    public async Task<(long Id, bool Created)> WriteAsync(NewDatasetVersion version, Func<NpgsqlConnection, int, Task>? alsoWrite, CancellationToken ct)
+    public async Task<(long Id, bool Created)> WriteAsync(NewDatasetVersion version, Func<NpgsqlConnection, long, int, Task>? alsoWrite, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -54,7 +55,7 @@ internal sealed class DatasetVersionWriter(NpgsqlDataSource dataSource)
         }
         if (alsoWrite is not null)
         {
-            await alsoWrite(conn, number);
+            await alsoWrite(conn, versionId, number);
         }
         await tx.CommitAsync(ct);
         return (versionId, true);

@@ -12,7 +12,7 @@ public enum ApiRole
     /// <summary>Reads the registry and assembles datasets.</summary>
     Trainer = 3,
 
-    /// <summary>Manages API keys, and may do everything the other roles may.</summary>
+    /// <summary>Manages API keys and webhook subscriptions, and may do everything the other roles may.</summary>
     Admin = 4,
 }
 
@@ -24,6 +24,7 @@ public enum Permission
     Assert,
     AssembleDatasets,
     ManageKeys,
+    ManageWebhooks,
 }
 
 public static class Permissions

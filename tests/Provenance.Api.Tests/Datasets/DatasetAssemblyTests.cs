@@ -52,7 +52,7 @@ public class DatasetAssemblyTests(RegistryFixture registry) : IClassFixture<Regi
 
         await _trainer.AssembleAsync(DatasetRequests.Spec("no-lineage", domain, 3, minHuman: 1));
 
-        Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM lineage_outbox"));
+        Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM outbox"));
     }
 
     [Fact]

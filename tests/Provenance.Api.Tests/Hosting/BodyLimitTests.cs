@@ -78,6 +78,7 @@ public sealed class BodyLimitTests(SmallBodiesApiFixture fixture) : IClassFixtur
         { "POST", "/v1/documents/batch", SmallBodiesApiFixture.MaxBatchBytes, "Registry:MaxBatchBytes" },
         { "POST", "/v1/documents/1/assertions", SmallBodiesApiFixture.AssertionLimit, "evidence limit" },
         { "POST", "/v1/keys", SmallBodiesApiFixture.SmallLimit, "small JSON bodies" },
+        { "POST", "/v1/webhooks", SmallBodiesApiFixture.SmallLimit, "small JSON bodies" },
         { "PUT", "/v1/generators/model@1", SmallBodiesApiFixture.SmallLimit, "small JSON bodies" },
         { "POST", "/v1/datasets", SmallBodiesApiFixture.SmallLimit, "small JSON bodies" },
         { "POST", "/v1/detection/requests", SmallBodiesApiFixture.SmallLimit, "small JSON bodies" },
@@ -225,9 +226,9 @@ public sealed class BodyLimitTests(SmallBodiesApiFixture fixture) : IClassFixtur
         Assert.Contains($"\"created\":{documents}", first);
     }
 
-    /// <summary>What a rejected request must leave unchanged: the registry's counts and its keys.</summary>
+    /// <summary>What a rejected request must leave unchanged: the registry's counts, its keys and its webhook subscriptions.</summary>
     static async Task<string> StateAsync(HttpClient client) =>
-        await client.GetStringAsync("/v1/stats") + await client.GetStringAsync("/v1/keys");
+        await client.GetStringAsync("/v1/stats") + await client.GetStringAsync("/v1/keys") + await client.GetStringAsync("/v1/webhooks");
 
     /// <summary>A batch body of exactly <paramref name="bytes"/> bytes of new documents of up to 3,000 bytes each.</summary>
     static string BatchOfExactly(int bytes, out int documents)

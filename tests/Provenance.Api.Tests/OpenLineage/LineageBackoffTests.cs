@@ -1,3 +1,4 @@
+using Provenance.Api.Delivery;
 using Provenance.Api.OpenLineage;
 
 namespace Provenance.Api.Tests.OpenLineage;
@@ -15,7 +16,7 @@ public class LineageBackoffTests
     {
         var options = new OpenLineageOptions { MinRetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromMinutes(5) };
 
-        var delays = Enumerable.Range(0, 200).Select(_ => LineageDelivery.Backoff(options, attempts).TotalSeconds).ToList();
+        var delays = Enumerable.Range(0, 200).Select(_ => OutboxSchedule.Backoff(options, attempts).TotalSeconds).ToList();
 
         Assert.All(delays, d => Assert.InRange(d, leastSeconds, mostSeconds));
     }

@@ -40,7 +40,7 @@ public sealed class OpenLineageEventsTests(OpenLineageFixture registry, ITestOut
     readonly HttpClient _crawler = registry.Client("crawler");
     readonly HttpClient _trainer = registry.Client("trainer");
 
-    Task<long> UnsentAsync() => registry.ScalarAsync<long>("SELECT count(*) FROM lineage_outbox WHERE sent_at IS NULL");
+    Task<long> UnsentAsync() => registry.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE sent_at IS NULL");
 
     static async Task WaitForAsync(Func<Task<bool>> condition, string what)
     {
@@ -81,7 +81,7 @@ public sealed class OpenLineageEventsTests(OpenLineageFixture registry, ITestOut
         var v2 = await _trainer.AssembleAsync(DatasetRequests.Spec(dataset, domain, 14, minHuman: 0.7, baseRef: v1.Ref));
         var refused = await _trainer.PostAsJsonAsync("/v1/datasets", DatasetRequests.Spec(dataset, domain, 1_000, minHuman: 0.9));
         await WaitForAsync(async () => await registry.ScalarAsync<long>(
-            "SELECT count(*) FROM lineage_outbox WHERE sent_at IS NULL AND last_error IS NOT NULL") > 0, "a send fails while the receiver is down");
+            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND last_error IS NOT NULL") > 0, "a send fails while the receiver is down");
         var waitingWhileDown = await UnsentAsync();
         await registry.Receiver.StartAsync();
         await WaitForAsync(async () => await UnsentAsync() == 0, "every event is delivered after the restart");

@@ -24,7 +24,7 @@ public class LineageOutboxTests(RegistryFixture registry) : IClassFixture<Regist
         await outbox.AddAsync(run, RunEvents.Fail, """{"n":4}""", CancellationToken.None);
 
         Assert.Equal("START {\"n\":1} COMPLETE {\"n\":3}", await registry.ScalarAsync<string>(
-            "SELECT string_agg(event_type || ' ' || payload::text, ' ' ORDER BY id) FROM lineage_outbox WHERE run_id = @run", ("run", run)));
+            "SELECT string_agg(event_type || ' ' || payload::text, ' ' ORDER BY id) FROM outbox WHERE run_id = @run", ("run", run)));
     }
 
     [Fact]
