@@ -41,6 +41,10 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
         var copy = await RawCopyAsync(file, ct);
         Report.Line("raw binary COPY, registry-shaped tables", "documents + texts + sightings, same indexes and FKs",
             $"{copy.Shaped.DocsPerSecond:N0} docs/s", $"{copy.Shaped.MegabytesPerSecond:N1} MB/s");
+        Report.Line("raw binary COPY, same without the search indexes", "no text search (GIN) or source URL (hash) index",
+            $"{copy.ShapedWithoutSearchIndexes.DocsPerSecond:N0} docs/s", $"{copy.ShapedWithoutSearchIndexes.MegabytesPerSecond:N1} MB/s");
+        Report.Line("search indexes' share of the COPY", "1 - with / without",
+            $"{1 - copy.Shaped.DocsPerSecond / copy.ShapedWithoutSearchIndexes.DocsPerSecond:P0}", "");
         Report.Line("raw binary COPY, same without foreign keys", "texts and sightings not checked against documents",
             $"{copy.ShapedWithoutForeignKeys.DocsPerSecond:N0} docs/s", $"{copy.ShapedWithoutForeignKeys.MegabytesPerSecond:N1} MB/s");
         Report.Line("raw binary COPY, one bare table", "the rows' columns, no index",
@@ -141,7 +145,8 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
     /// likewise <c>document_texts</c> and <c>sightings</c>: same columns, checks and indexes) with the registry's
     /// foreign keys from texts and sightings to documents, in one transaction, which is what storing these rows costs
     /// at the least; (2) the same without the foreign keys; (3) into a single unindexed table of the rows' columns,
-    /// which is how fast PostgreSQL takes the bytes at all.
+    /// which is how fast PostgreSQL takes the bytes at all. Besides, (1) once more without the document search's indexes
+    /// (the text search GIN index and the source URL hash index), which is what those cost on ingest.
     /// </summary>
     async Task<RawCopyRates> RawCopyAsync(string file, CancellationToken ct)
     {
@@ -159,19 +164,42 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
         await conn.OpenAsync(ct);
         await ExecuteAsync(conn, """
             DROP TABLE IF EXISTS bench_sightings, bench_document_texts, bench_documents, bench_nofk_sightings, bench_nofk_document_texts,
-                                 bench_nofk_documents, bench_raw_copy;
+                                 bench_nofk_documents, bench_nosearch_sightings, bench_nosearch_document_texts, bench_nosearch_documents,
+                                 bench_raw_copy;
             CREATE TABLE bench_documents (LIKE documents INCLUDING ALL);
             CREATE TABLE bench_document_texts (LIKE document_texts INCLUDING ALL,
                 FOREIGN KEY (document_id) REFERENCES bench_documents (id) ON DELETE CASCADE);
             CREATE TABLE bench_sightings (LIKE sightings INCLUDING ALL,
                 FOREIGN KEY (document_id) REFERENCES bench_documents (id) ON DELETE CASCADE);
+            CREATE TABLE bench_nosearch_documents (LIKE documents INCLUDING ALL);
+            CREATE TABLE bench_nosearch_document_texts (LIKE document_texts INCLUDING ALL,
+                FOREIGN KEY (document_id) REFERENCES bench_nosearch_documents (id) ON DELETE CASCADE);
+            CREATE TABLE bench_nosearch_sightings (LIKE sightings INCLUDING ALL,
+                FOREIGN KEY (document_id) REFERENCES bench_nosearch_documents (id) ON DELETE CASCADE);
             CREATE TABLE bench_nofk_documents (LIKE documents INCLUDING ALL);
             CREATE TABLE bench_nofk_document_texts (LIKE document_texts INCLUDING ALL);
             CREATE TABLE bench_nofk_sightings (LIKE sightings INCLUDING ALL);
             CREATE TABLE bench_raw_copy (text text NOT NULL, url text, crawled_at timestamptz NOT NULL, crawler text NOT NULL);
             """, ct);
+        // LIKE … INCLUDING ALL copies the search indexes under generated names; they are found by what they index.
+        await ExecuteAsync(conn, """
+            DO $$
+            DECLARE i text;
+            BEGIN
+              FOR i IN SELECT indexname FROM pg_indexes
+                        WHERE tablename IN ('bench_nosearch_document_texts', 'bench_nosearch_sightings')
+                          AND (indexdef LIKE '%to_tsvector%' OR indexdef LIKE '%USING hash (uri)%') LOOP
+                EXECUTE format('DROP INDEX %I', i);
+              END LOOP;
+              IF (SELECT count(*) FROM pg_indexes WHERE tablename IN ('bench_document_texts', 'bench_sightings')) -
+                 (SELECT count(*) FROM pg_indexes WHERE tablename IN ('bench_nosearch_document_texts', 'bench_nosearch_sightings')) <> 2 THEN
+                RAISE EXCEPTION 'expected to drop the two search indexes';
+              END IF;
+            END $$;
+            """, ct);
 
         var shaped = await CopyShapedAsync(conn, "bench_", rows, ct);
+        var noSearchIndexes = await CopyShapedAsync(conn, "bench_nosearch_", rows, ct);
         var noForeignKeys = await CopyShapedAsync(conn, "bench_nofk_", rows, ct);
 
         var sw = Stopwatch.StartNew();
@@ -190,9 +218,10 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
         var bare = sw.Elapsed.TotalSeconds;
         await ExecuteAsync(conn, """
             DROP TABLE bench_sightings, bench_document_texts, bench_documents, bench_nofk_sightings, bench_nofk_document_texts,
-                       bench_nofk_documents, bench_raw_copy
+                       bench_nofk_documents, bench_nosearch_sightings, bench_nosearch_document_texts, bench_nosearch_documents, bench_raw_copy
             """, ct);
         return new RawCopyRates(new Rate(rows.Count / shaped, textBytes / 1e6 / shaped),
+            new Rate(rows.Count / noSearchIndexes, textBytes / 1e6 / noSearchIndexes),
             new Rate(rows.Count / noForeignKeys, textBytes / 1e6 / noForeignKeys), new Rate(rows.Count / bare, textBytes / 1e6 / bare));
     }
 
@@ -249,7 +278,7 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
 
     readonly record struct Rate(double DocsPerSecond, double MegabytesPerSecond);
 
-    sealed record RawCopyRates(Rate Shaped, Rate ShapedWithoutForeignKeys, Rate Bare);
+    sealed record RawCopyRates(Rate Shaped, Rate ShapedWithoutSearchIndexes, Rate ShapedWithoutForeignKeys, Rate Bare);
 
     static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
     {

@@ -26,6 +26,7 @@ internal static class CliApp
         {
             documents.Register(),
             documents.Show(),
+            documents.Find(),
             lineage.Lineage(),
             lineage.Roots(),
             new ProvCommand(cli).Create(),
