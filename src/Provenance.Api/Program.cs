@@ -1,5 +1,6 @@
 using Provenance.Api.Access;
 using Provenance.Api.Assertions;
+using Provenance.Api.Console;
 using Provenance.Api.Datasets;
 using Provenance.Api.Detection;
 using Provenance.Api.Documents;
@@ -25,6 +26,7 @@ var app = builder.Build();
 await app.PrepareRegistryAsync();
 app.UseSecurityHeaders();
 app.UseRegistryErrors();
+app.UseConsoleAssets();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRegistryRequestLimits();
@@ -40,6 +42,7 @@ app.MapDatasetsApi();
 app.MapKeysApi();
 app.MapDetectionApi();
 app.MapApiDocs();
+app.MapConsole();
 
 app.Run();
 
