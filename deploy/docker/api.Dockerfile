@@ -2,6 +2,8 @@
 #   docker build -f deploy/docker/api.Dockerfile -t provenance-api .
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
+# The build bundles the curator console (src/Provenance.Console) with npm.
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN dotnet publish src/Provenance.Api -c Release -o /app --nologo
 

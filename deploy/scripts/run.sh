@@ -47,11 +47,14 @@ if [ -z "${PROVENANCE_ADMIN_KEY:-}" ]; then
 fi
 export PROVENANCE_ADMIN_KEY
 
+# The API's build bundles the curator console (src/Provenance.Console) with npm.
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 log "building the API"
 dotnet build "$root/src/Provenance.Api" -c Release -nologo -v quiet >/dev/null
 
 echo
 echo "  Provenance registry: $url   (API reference: $url/docs, OpenAPI: $url/openapi/v1.json)"
+echo "  Curator console: $url/console/   (sign in with an API key)"
 if [ "$new_key" = 1 ]; then
   echo "  Admin API key (shown once; kept in .data/admin.key): $PROVENANCE_ADMIN_KEY"
 elif [ -s "$data/admin.key" ] && [ "$PROVENANCE_ADMIN_KEY" = "$(tr -d '\n' < "$data/admin.key")" ]; then

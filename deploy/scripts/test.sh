@@ -22,6 +22,11 @@ deb_unpack kubernetes-client "$root/.tools/kubernetes-client"
 export PROVENANCE_TEST_KUBECTL="$root/.tools/kubernetes-client/usr/bin/kubectl"
 npm_ci "$root/tests/Provenance.Deploy.Tests/Kubernetes/schemas"
 
+# The console's browser tests (tests/Provenance.Console.Tests) drive Debian's chromium through Playwright; Playwright's
+# own browser download is never used. The API's build bundles the console with npm (npm_ci above installed it).
+command -v chromium >/dev/null 2>&1 || apt_install chromium
+export PROVENANCE_TEST_CHROMIUM=${PROVENANCE_TEST_CHROMIUM:-$(command -v chromium)}
+
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/provenance-test.XXXXXX")
 chmod 755 "$scratch"
 pg_port=$(free_port 55432)

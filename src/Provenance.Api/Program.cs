@@ -1,5 +1,6 @@
 using Provenance.Api.Access;
 using Provenance.Api.Assertions;
+using Provenance.Api.Console;
 using Provenance.Api.Datasets;
 using Provenance.Api.Detection;
 using Provenance.Api.Documents;
@@ -27,6 +28,7 @@ var app = builder.Build();
 await app.PrepareRegistryAsync();
 app.UseSecurityHeaders();
 app.UseRegistryErrors();
+app.UseConsoleAssets();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRegistryRequestLimits();
@@ -43,6 +45,7 @@ app.MapKeysApi();
 app.MapWebhooksApi();
 app.MapDetectionApi();
 app.MapApiDocs();
+app.MapConsole();
 
 app.Run();
 

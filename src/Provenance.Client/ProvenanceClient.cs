@@ -44,6 +44,15 @@ public sealed class ProvenanceClient(HttpClient http)
     public Task<DocumentResponse> GetDocumentAsync(string docRef, bool includeText = false, CancellationToken ct = default) =>
         SendAsync<DocumentResponse>(HttpMethod.Get, $"v1/documents/{Uri.EscapeDataString(docRef)}{(includeText ? "?include=text" : "")}", null, ct);
 
+    /// <summary>
+    /// A page of documents found by id, content hash, source URL or words of the text (<c>GET /v1/documents?q=</c>);
+    /// pass a page's <see cref="DocumentSearchResponse.Next"/> as <paramref name="cursor"/> for the next.
+    /// </summary>
+    public Task<DocumentSearchResponse> SearchDocumentsAsync(string q, int? limit = null, string? cursor = null, CancellationToken ct = default) =>
+        SendAsync<DocumentSearchResponse>(HttpMethod.Get,
+            $"v1/documents?q={Uri.EscapeDataString(q)}{(limit is { } l ? $"&limit={l}" : "")}{(cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}")}",
+            null, ct);
+
     public Task<LineageGraphResponse> AncestorsAsync(string docRef, int? maxDepth = null, IEnumerable<string>? relations = null, CancellationToken ct = default) =>
         SendAsync<LineageGraphResponse>(HttpMethod.Get, LineageUrl(docRef, "ancestors", maxDepth, relations), null, ct);
 

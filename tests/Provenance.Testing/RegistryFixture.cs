@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -35,6 +38,15 @@ public class RegistryFixture : IAsyncLifetime
     /// </summary>
     protected virtual bool DetectorInProcess => false;
 
+    /// <summary>
+    /// Whether the host listens on a TCP port of 127.0.0.1 (Kestrel) instead of answering in memory: what a browser
+    /// driven by a test needs. Its address is then <see cref="Address"/>.
+    /// </summary>
+    protected virtual bool ListensOnTcp => false;
+
+    /// <summary>Where the host listens when <see cref="ListensOnTcp"/>.</summary>
+    public Uri Address { get; private set; } = new("http://localhost/");
+
     /// <summary>Changes to the host beyond its settings (services, middleware); subclasses add to it.</summary>
     protected virtual void ConfigureHost(IWebHostBuilder builder)
     {
@@ -65,7 +77,17 @@ public class RegistryFixture : IAsyncLifetime
             }
             ConfigureHost(b);
         });
-        _ = Factory.Server; // start the host: migrations and the bootstrap key run now
+        // Start the host: migrations and the bootstrap key run now.
+        if (ListensOnTcp)
+        {
+            _factory.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+            _factory.StartServer();
+            Address = new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        }
+        else
+        {
+            _ = Factory.Server;
+        }
         _keys["admin"] = AdminKey;
         using var admin = Client("admin");
         foreach (var role in new[] { "crawler", "curator", "trainer" })

@@ -539,6 +539,11 @@ namespace Provenance.Migrations.Migrations
                     b.HasKey("Id")
                         .HasName("pk_sightings");
 
+                    b.HasIndex("Uri")
+                        .HasDatabaseName("ix_sightings_uri");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Uri"), "hash");
+
                     b.HasIndex("DocumentId", "Uri", "CrawledAt")
                         .IsUnique()
                         .HasDatabaseName("ix_sightings_document_id_uri_crawled_at");

@@ -70,7 +70,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         return WriteAsync(StatusCodes.Status401Unauthorized, "Authentication required",
             sent
                 ? $"The {HeaderName} header does not hold an active API key: it is unknown or has been revoked. Ask an admin for a key."
-                : $"Send an API key in the {HeaderName} header. Every endpoint except /health, /health/live, /health/ready, /metrics, /docs and /openapi/v1.json needs one.",
+                : $"Send an API key in the {HeaderName} header. Every endpoint except /health, /health/live, /health/ready, /metrics, /docs, /openapi/v1.json and the console under /console/ needs one.",
             sent ? "invalid_api_key" : "missing_api_key");
     }
 

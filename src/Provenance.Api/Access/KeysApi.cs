@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Provenance.Api.Hosting;
 using Provenance.Contracts.Access;
@@ -11,6 +12,8 @@ internal static class KeysApi
 {
     public static RouteGroupBuilder MapKeysApi(this IEndpointRouteBuilder routes)
     {
+        routes.MapGet("/v1/keys/me", GetCurrentKey).WithTags("Access").WithName(nameof(GetCurrentKey)).RequireAuthorization()
+            .WithAccessProblems().WithSummary("The key that sends the request: its name, role and the role's permissions (any role).");
         var group = routes.MapGroup("/v1/keys").WithTags("Access").RequirePermission(Permission.ManageKeys).WithAccessProblems();
         group.MapPost("/", CreateKey).WithName(nameof(CreateKey)).WithSummary("Create an API key (admin). The secret is returned once.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).WithBodyLimit(BodyLimit.Small);
@@ -39,6 +42,13 @@ internal static class KeysApi
         var (key, secret) = await store.CreateAsync(name, role, ct);
         return TypedResults.Created($"/v1/keys/{key.Id}",
             new CreatedApiKeyResponse(key.Id, key.Name, WireNames.Of(key.Role), secret, key.Prefix, key.CreatedAt));
+    }
+
+    static Ok<CurrentApiKeyResponse> GetCurrentKey(ClaimsPrincipal user)
+    {
+        WireNames.TryParse<ApiRole>(user.FindFirstValue(ClaimTypes.Role), out var role);
+        return TypedResults.Ok(new CurrentApiKeyResponse(user.KeyName(), WireNames.Of(role),
+            [.. Enum.GetValues<Permission>().Where(p => role.Allows(p)).Select(WireNames.Of)]));
     }
 
     static async Task<Ok<List<ApiKeyResponse>>> ListKeys(ApiKeyStore store, CancellationToken ct) =>

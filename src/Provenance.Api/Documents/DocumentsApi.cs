@@ -31,6 +31,17 @@ internal static class DocumentsApi
 
         var reads = routes.MapGroup("/v1/documents").WithTags("Documents").RequirePermission(Permission.Read).WithAccessProblems()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        reads.MapGet("/", SearchDocuments).WithName(nameof(SearchDocuments))
+            .WithSummary("Find documents by id, content hash (with or without sha256:), source URL of a sighting, or words of the text; "
+                + "newest first, a page at a time.")
+            .WithDescription("q is taken for a document id when it is a positive integer, a content hash when it is 64 hex digits "
+                + "(optionally prefixed sha256:), a sighting's source URL when it is an absolute http, https, ftp, s3 or gs URI "
+                + "(normalized as registration normalizes it, matched exactly), and words of the text otherwise: full-text search "
+                + "over the first 100,000 characters, every word must occur, \"quoted words\" must occur as a phrase, -word must "
+                + "not occur; case and punctuation do not matter. limit is 1 to 100 (default 20); pass a page's next as cursor "
+                + "for the next page. A text search that takes longer than Registry:SearchTimeoutMilliseconds answers 422 "
+                + "search_too_broad.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         reads.MapGet("/{ref}", GetDocument).WithName(nameof(GetDocument))
             .WithSummary("A document by id or content hash: metadata, class, depth, lineage parents and assertion history.");
         reads.MapGet("/{ref}/text", GetDocumentText).WithName(nameof(GetDocumentText))
@@ -73,6 +84,44 @@ internal static class DocumentsApi
                 r.Class is { } c ? WireNames.Of(c) : null, r.Depth, r.PendingParents, r.Reason,
                 r.Status == RegistrationStatus.Rejected ? Registrations.Code(r.Code) : null))]));
     }
+
+    static async Task<Results<Ok<DocumentSearchResponse>, ProblemHttpResult>> SearchDocuments(
+        string? q, int? limit, string? cursor, DocumentSearch search, IOptions<RegistryOptions> options, CancellationToken ct)
+    {
+        if (!SearchQuery.TryParse(q, out var query, out var code, out var error))
+        {
+            return Problems.Invalid(error, code);
+        }
+        if (limit is < 1 or > DocumentSearch.MaxPageSize)
+        {
+            return Problems.Invalid($"limit {limit} is not between 1 and {DocumentSearch.MaxPageSize}.", "invalid_limit");
+        }
+        long? before = null;
+        if (cursor is not null)
+        {
+            if (!long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id < 1)
+            {
+                return Problems.Invalid($"cursor '{cursor}' is not one this endpoint gave out; pass the next of the previous page as it was.", "invalid_cursor");
+            }
+            before = id;
+        }
+        SearchPage page;
+        try
+        {
+            page = await search.FindAsync(query, before, limit ?? DefaultPageSize, TimeSpan.FromMilliseconds(options.Value.SearchTimeoutMilliseconds), ct);
+        }
+        catch (SearchTimeoutException)
+        {
+            return Problems.Make(StatusCodes.Status422UnprocessableEntity, "The search is too broad",
+                $"the text search for '{query.Value}' took longer than {options.Value.SearchTimeoutMilliseconds:N0} ms; add words, or quote a phrase from the text.",
+                "search_too_broad");
+        }
+        return TypedResults.Ok(new DocumentSearchResponse(query.Value, WireNames.Of(query.Kind),
+            [.. page.Hits.Select(h => new DocumentSearchHit(h.Id, h.Hash.ToString(), WireNames.Of(h.Class), h.SourceUri, h.Snippet))],
+            page.Next?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    const int DefaultPageSize = 20;
 
     static async Task<Results<Ok<DocumentResponse>, ProblemHttpResult>> GetDocument(
         string @ref, string? include, DocumentQueries queries, CancellationToken ct)

@@ -41,6 +41,12 @@ public sealed class RegistryOptions
     /// </summary>
     public int LargeRequestQueue { get; set; } = 16;
 
+    /// <summary>
+    /// Statement timeout of a text search (<c>GET /v1/documents?q=</c>). A few very common words can match most of
+    /// the registry; past this the search answers 422 and asks for a narrower query instead of holding a connection.
+    /// </summary>
+    public int SearchTimeoutMilliseconds { get; set; } = 5_000;
+
     // A document's body may be six times its text (escaped JSON) and is held in memory whole, below .NET's 2 GiB.
     const int MostTextBytes = 256 * 1024 * 1024;
     const int MostParents = 10_000;
@@ -59,6 +65,7 @@ public sealed class RegistryOptions
         failures.Range(nameof(MaxBatchBytes), options.MaxBatchBytes, 1024, MostBatchBytes, "largest batch body, bytes");
         failures.Range(nameof(LargeRequestBytes), options.LargeRequestBytes, 0, MostBatchBytes, "bodies above it wait for a place");
         failures.Range(nameof(MaxConcurrentLargeRequests), options.MaxConcurrentLargeRequests, 1, 1_000, "large requests worked on at once");
+        failures.Range(nameof(SearchTimeoutMilliseconds), options.SearchTimeoutMilliseconds, 100, 600_000, "statement timeout of a text search, ms");
         failures.Range(nameof(LargeRequestQueue), options.LargeRequestQueue, 0, 100_000, "large requests that may wait");
     }
 }

@@ -41,13 +41,33 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
         var copy = await RawCopyAsync(file, ct);
         Report.Line("raw binary COPY, registry-shaped tables", "documents + texts + sightings, same indexes and FKs",
             $"{copy.Shaped.DocsPerSecond:N0} docs/s", $"{copy.Shaped.MegabytesPerSecond:N1} MB/s");
+        Report.Line("raw binary COPY, same without the search indexes", "no text search (GIN) or source URL (hash) index",
+            $"{copy.ShapedWithoutSearchIndexes.DocsPerSecond:N0} docs/s", $"{copy.ShapedWithoutSearchIndexes.MegabytesPerSecond:N1} MB/s");
+        Report.Line("search indexes' share of the COPY", "1 - with / without",
+            $"{1 - copy.Shaped.DocsPerSecond / copy.ShapedWithoutSearchIndexes.DocsPerSecond:P0}", "");
         Report.Line("raw binary COPY, same without foreign keys", "texts and sightings not checked against documents",
             $"{copy.ShapedWithoutForeignKeys.DocsPerSecond:N0} docs/s", $"{copy.ShapedWithoutForeignKeys.MegabytesPerSecond:N1} MB/s");
         Report.Line("raw binary COPY, one bare table", "the rows' columns, no index",
             $"{copy.Bare.DocsPerSecond:N0} docs/s", $"{copy.Bare.MegabytesPerSecond:N1} MB/s");
 
+        // The same ingest of other documents without the document search's indexes first, into empty tables; then the
+        // indexes are built again from their own definitions (so the database keeps its schema) and the measured run
+        // goes into tables that already hold the first run's rows, which if anything makes it look slower.
+        var searchIndexes = await SearchIndexesAsync(ct);
+        await ExecuteAsync(string.Join(";", searchIndexes.Select(i => $"DROP INDEX {i.Name}")), ct);
+        var otherFile = Path.Combine(o.WorkDirectory, $"crawl-{o.Documents}-without-search-indexes.jsonl");
+        var otherBytes = await GenerateAsync(otherFile, ct);
+        var without = await EndToEndAsync(otherFile, otherBytes, ct);
+        var rebuild = Stopwatch.StartNew();
+        await ExecuteAsync(string.Join(";", searchIndexes.Select(i => i.Definition)), ct);
+        var rebuildSeconds = rebuild.Elapsed.TotalSeconds;
+
         var (rate, mb, consumerPeak, consumerSamples, crawlerPeak, cpu) = await EndToEndAsync(file, bytes, ct);
         Report.Line("end to end: ingest -> RabbitMQ -> PostgreSQL", $"batches of {o.BatchSize:N0}, {o.InFlight} in flight", $"{rate:N0} docs/s", $"{mb:N1} MB/s");
+        Report.Line("same, without the search indexes", "other documents, into empty tables, run first", $"{without.Rate:N0} docs/s", $"{without.Mb:N1} MB/s");
+        Report.Line("search indexes' share end to end", "1 - with / without", $"{1 - rate / without.Rate:P0}",
+            $"PostgreSQL CPU {cpu.Postgres * 1000.0 / o.Documents:N3} vs {without.Cpu.Postgres * 1000.0 / o.Documents:N3} s per 1,000 docs");
+        Report.Line("building the search indexes", $"over the {o.Documents:N0} documents of the first run", $"{rebuildSeconds:N1} s", "");
         Report.Line("ratio end-to-end / raw COPY", "registry-shaped tables (without FKs; bare table)", $"{rate / copy.Shaped.DocsPerSecond:P0}",
             $"({rate / copy.ShapedWithoutForeignKeys.DocsPerSecond:P0}; {rate / copy.Bare.DocsPerSecond:P0})");
         if (consumerPeak > 0)
@@ -141,7 +161,8 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
     /// likewise <c>document_texts</c> and <c>sightings</c>: same columns, checks and indexes) with the registry's
     /// foreign keys from texts and sightings to documents, in one transaction, which is what storing these rows costs
     /// at the least; (2) the same without the foreign keys; (3) into a single unindexed table of the rows' columns,
-    /// which is how fast PostgreSQL takes the bytes at all.
+    /// which is how fast PostgreSQL takes the bytes at all. Besides, (1) once more without the document search's indexes
+    /// (the text search GIN index and the source URL hash index), which is what those cost on ingest.
     /// </summary>
     async Task<RawCopyRates> RawCopyAsync(string file, CancellationToken ct)
     {
@@ -159,19 +180,42 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
         await conn.OpenAsync(ct);
         await ExecuteAsync(conn, """
             DROP TABLE IF EXISTS bench_sightings, bench_document_texts, bench_documents, bench_nofk_sightings, bench_nofk_document_texts,
-                                 bench_nofk_documents, bench_raw_copy;
+                                 bench_nofk_documents, bench_nosearch_sightings, bench_nosearch_document_texts, bench_nosearch_documents,
+                                 bench_raw_copy;
             CREATE TABLE bench_documents (LIKE documents INCLUDING ALL);
             CREATE TABLE bench_document_texts (LIKE document_texts INCLUDING ALL,
                 FOREIGN KEY (document_id) REFERENCES bench_documents (id) ON DELETE CASCADE);
             CREATE TABLE bench_sightings (LIKE sightings INCLUDING ALL,
                 FOREIGN KEY (document_id) REFERENCES bench_documents (id) ON DELETE CASCADE);
+            CREATE TABLE bench_nosearch_documents (LIKE documents INCLUDING ALL);
+            CREATE TABLE bench_nosearch_document_texts (LIKE document_texts INCLUDING ALL,
+                FOREIGN KEY (document_id) REFERENCES bench_nosearch_documents (id) ON DELETE CASCADE);
+            CREATE TABLE bench_nosearch_sightings (LIKE sightings INCLUDING ALL,
+                FOREIGN KEY (document_id) REFERENCES bench_nosearch_documents (id) ON DELETE CASCADE);
             CREATE TABLE bench_nofk_documents (LIKE documents INCLUDING ALL);
             CREATE TABLE bench_nofk_document_texts (LIKE document_texts INCLUDING ALL);
             CREATE TABLE bench_nofk_sightings (LIKE sightings INCLUDING ALL);
             CREATE TABLE bench_raw_copy (text text NOT NULL, url text, crawled_at timestamptz NOT NULL, crawler text NOT NULL);
             """, ct);
+        // LIKE … INCLUDING ALL copies the search indexes under generated names; they are found by what they index.
+        await ExecuteAsync(conn, """
+            DO $$
+            DECLARE i text;
+            BEGIN
+              FOR i IN SELECT indexname FROM pg_indexes
+                        WHERE tablename IN ('bench_nosearch_document_texts', 'bench_nosearch_sightings')
+                          AND (indexdef LIKE '%to_tsvector%' OR indexdef LIKE '%USING hash (uri)%') LOOP
+                EXECUTE format('DROP INDEX %I', i);
+              END LOOP;
+              IF (SELECT count(*) FROM pg_indexes WHERE tablename IN ('bench_document_texts', 'bench_sightings')) -
+                 (SELECT count(*) FROM pg_indexes WHERE tablename IN ('bench_nosearch_document_texts', 'bench_nosearch_sightings')) <> 2 THEN
+                RAISE EXCEPTION 'expected to drop the two search indexes';
+              END IF;
+            END $$;
+            """, ct);
 
         var shaped = await CopyShapedAsync(conn, "bench_", rows, ct);
+        var noSearchIndexes = await CopyShapedAsync(conn, "bench_nosearch_", rows, ct);
         var noForeignKeys = await CopyShapedAsync(conn, "bench_nofk_", rows, ct);
 
         var sw = Stopwatch.StartNew();
@@ -190,9 +234,10 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
         var bare = sw.Elapsed.TotalSeconds;
         await ExecuteAsync(conn, """
             DROP TABLE bench_sightings, bench_document_texts, bench_documents, bench_nofk_sightings, bench_nofk_document_texts,
-                       bench_nofk_documents, bench_raw_copy
+                       bench_nofk_documents, bench_nosearch_sightings, bench_nosearch_document_texts, bench_nosearch_documents, bench_raw_copy
             """, ct);
         return new RawCopyRates(new Rate(rows.Count / shaped, textBytes / 1e6 / shaped),
+            new Rate(rows.Count / noSearchIndexes, textBytes / 1e6 / noSearchIndexes),
             new Rate(rows.Count / noForeignKeys, textBytes / 1e6 / noForeignKeys), new Rate(rows.Count / bare, textBytes / 1e6 / bare));
     }
 
@@ -249,7 +294,7 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
 
     readonly record struct Rate(double DocsPerSecond, double MegabytesPerSecond);
 
-    sealed record RawCopyRates(Rate Shaped, Rate ShapedWithoutForeignKeys, Rate Bare);
+    sealed record RawCopyRates(Rate Shaped, Rate ShapedWithoutSearchIndexes, Rate ShapedWithoutForeignKeys, Rate Bare);
 
     static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
     {
@@ -318,6 +363,30 @@ public sealed class IngestBenchmark(IngestBenchmarkOptions o)
             }
         }
         return (o.Documents / seconds, bytes / 1e6 / seconds, consumerPeak, samples, crawlerPeak, cpu);
+    }
+
+    /// <summary>The document search's indexes (see the migration AddDocumentSearchIndexes) and their definitions.</summary>
+    async Task<List<(string Name, string Definition)>> SearchIndexesAsync(CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(o.Connection);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN ('ix_document_texts_search', 'ix_sightings_uri') ORDER BY indexname", conn);
+        var indexes = new List<(string, string)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            indexes.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        return indexes.Count == 2 ? indexes : throw new InvalidOperationException("the registry has not got both search indexes; is it migrated?");
+    }
+
+    async Task ExecuteAsync(string sql, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(o.Connection);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     async Task<long> CountAsync(CancellationToken ct) => await ScalarAsync("SELECT count(*) FROM sightings WHERE crawler = 'bench-crawler'", ct);

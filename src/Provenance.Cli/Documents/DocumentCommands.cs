@@ -68,6 +68,43 @@ internal sealed class DocumentCommands(CliContext cli)
         return command;
     }
 
+    public Command Find()
+    {
+        var query = new Argument<string>("query")
+        {
+            Description = "A document id, a content hash (with or without sha256:), a source URL, or words of the text (\"quoted\" for a phrase).",
+        };
+        var limit = new Option<int?>("--limit") { Description = "Documents per page, 1 to 100 (default 20)." };
+        var cursor = new Option<string?>("--cursor") { Description = "The next page: the cursor the previous page printed." };
+        var command = new Command("find", "Find documents by id, content hash, source URL or a phrase of the text, newest first.") { query, limit, cursor };
+        command.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
+        {
+            var page = await client.SearchDocumentsAsync(parse.GetValue(query)!, parse.GetValue(limit), parse.GetValue(cursor), token);
+            if (parse.GetValue(cli.Json))
+            {
+                cli.PrintJson(page);
+                return 0;
+            }
+            var table = new Table().AddColumns("id", "content hash", "class", "source", "snippet");
+            foreach (var hit in page.Items)
+            {
+                table.AddRow(hit.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{hit.ContentHash[..16]}…", hit.Class,
+                    Terminal.Escape(hit.SourceUri ?? "-"), Terminal.Escape(hit.Snippet));
+            }
+            cli.Out.MarkupLineInterpolated($"{page.Items.Count} document(s) found by {page.Kind}");
+            if (page.Items.Count > 0)
+            {
+                cli.Out.Write(table);
+            }
+            if (page.Next is not null)
+            {
+                cli.Out.MarkupLineInterpolated($"more: the same query with --cursor {page.Next}");
+            }
+            return 0;
+        }, ct));
+        return command;
+    }
+
     void Print(DocumentResponse doc)
     {
         var o = cli.Out;

@@ -28,6 +28,7 @@ internal static class CliApp
         {
             documents.Register(),
             documents.Show(),
+            documents.Find(),
             lineage.Lineage(),
             lineage.Roots(),
             new ProvCommand(cli).Create(),

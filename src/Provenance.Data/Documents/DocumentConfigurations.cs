@@ -42,6 +42,8 @@ internal sealed class DocumentTextConfiguration : IEntityTypeConfiguration<Docum
 {
     public void Configure(EntityTypeBuilder<DocumentText> b)
     {
+        // The text search index (ix_document_texts_search, DocumentSearch.TextVectorSql) is an expression index that
+        // EF Core cannot describe; its migration, AddDocumentSearchIndexes, creates it in SQL.
         b.ToTable("document_texts");
         b.HasKey(t => t.DocumentId);
         b.Property(t => t.DocumentId).ValueGeneratedNever();
@@ -60,6 +62,9 @@ internal sealed class SightingConfiguration : IEntityTypeConfiguration<Sighting>
         b.Property(s => s.Crawler).HasMaxLength(200);
         // One row per (document, URI, crawl time): a redelivered message or a retried request adds nothing.
         b.HasIndex(s => new { s.DocumentId, s.Uri, s.CrawledAt }).IsUnique().AreNullsDistinct(false);
+        // Search by source URL is equality only; a hash index keeps each entry small however long the URI (a B-tree
+        // entry must fit a third of a page) and is cheap to maintain on ingest.
+        b.HasIndex(s => s.Uri).HasMethod("hash");
         b.HasOne<Document>().WithMany().HasForeignKey(s => s.DocumentId).OnDelete(DeleteBehavior.Cascade);
     }
 }

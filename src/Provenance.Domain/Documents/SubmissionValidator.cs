@@ -26,14 +26,7 @@ public sealed record SubmissionLimits
 /// </summary>
 public static partial class SubmissionValidator
 {
-    public const int MaxUriLength = 2048;
     public const int MaxParamsHashLength = 128;
-
-    /// <summary>
-    /// The schemes a source URI may have: places a crawler fetches from (the web, FTP, object stores). Anything else,
-    /// such as <c>javascript:</c> or <c>data:</c>, names no source and could run in a curator's browser.
-    /// </summary>
-    public static readonly IReadOnlyList<string> SourceUriSchemes = ["http", "https", "ftp", "s3", "gs"];
 
     public static bool TryValidate(
         DocumentSubmission submission, SubmissionLimits limits, DateTimeOffset now,
@@ -55,27 +48,11 @@ public static partial class SubmissionValidator
         string? uri = null;
         if (!string.IsNullOrWhiteSpace(submission.SourceUri))
         {
-            if (StoredValues.Line("sourceUri", submission.SourceUri.Trim()) is { } unstorable)
+            if (!SourceUri.TryNormalize(submission.SourceUri, "sourceUri", out var normalized, out error))
             {
-                error = unstorable;
                 return false;
             }
-            if (!Uri.TryCreate(submission.SourceUri.Trim(), UriKind.Absolute, out var parsed) || parsed.IsFile || parsed.IsUnc)
-            {
-                error = $"sourceUri '{Shorten(submission.SourceUri)}' is not an absolute URI such as https://example.org/page.";
-                return false;
-            }
-            if (!SourceUriSchemes.Contains(parsed.Scheme))
-            {
-                error = $"sourceUri '{Shorten(submission.SourceUri)}' has the scheme '{parsed.Scheme}'; a source URI names where a crawler fetched the text, with one of the schemes {string.Join(", ", SourceUriSchemes)}.";
-                return false;
-            }
-            uri = parsed.AbsoluteUri;
-            if (uri.Length > MaxUriLength)
-            {
-                error = $"sourceUri is {uri.Length} characters once encoded; the limit is {MaxUriLength}.";
-                return false;
-            }
+            uri = normalized;
         }
 
         if (submission.CrawledAt is { } crawled && crawled > now + limits.MaxClockSkew)

@@ -47,6 +47,33 @@ public partial class SecurityHeadersTests(RegistryFixture registry) : IClassFixt
         Assert.Contains("\"telemetry\":false", html.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheConsolePageRunsOnlyItsNoncedScriptFromThisHost()
+    {
+        var client = registry.Client(role: null);
+
+        using var first = await client.GetAsync("/console/");
+        using var second = await client.GetAsync("/console/");
+        using var bare = await client.GetAsync("/console");
+        var html = await first.Content.ReadAsStringAsync();
+        var csp = Header(first, "Content-Security-Policy");
+        var script = Assert.Single(ScriptTag().Matches(html)).Value;
+        using var asset = await client.GetAsync("/console/" + ScriptSource().Match(script).Groups[1].Value);
+
+        Assert.True(first.IsSuccessStatusCode);
+        AssertCommonHeaders(first);
+        Assert.Equal("no-store", Header(first, "Cache-Control"));
+        var nonce = Assert.Single(NonceInPolicy().Matches(csp)).Groups[1].Value;
+        Assert.NotEqual(nonce, NonceInPolicy().Match(Header(second, "Content-Security-Policy")).Groups[1].Value);
+        Assert.Contains($"nonce=\"{nonce}\"", script);
+        Assert.Empty(ExternalOrigin().Matches(html));
+        Assert.True(bare.IsSuccessStatusCode);
+        Assert.Equal("/console/", bare.RequestMessage?.RequestUri?.AbsolutePath); // redirected there
+        Assert.True(asset.IsSuccessStatusCode);
+        Assert.Equal("text/javascript", asset.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("immutable", Header(asset, "Cache-Control"));
+    }
+
     static void AssertCommonHeaders(HttpResponseMessage response)
     {
         Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
@@ -64,6 +91,9 @@ public partial class SecurityHeadersTests(RegistryFixture registry) : IClassFixt
 
     [GeneratedRegex("<script\\b[^>]*>")]
     private static partial Regex ScriptTag();
+
+    [GeneratedRegex("src=\"([^\"]+)\"")]
+    private static partial Regex ScriptSource();
 
     [GeneratedRegex("https?://[A-Za-z0-9.\\-]+")]
     private static partial Regex ExternalOrigin();

@@ -88,5 +88,27 @@ public sealed class RegisterAndShowTests(RegistryFixture registry) : IClassFixtu
         Assert.Contains("\\u001B]0;owned\\u0007 and \\u009B2J", shown.Out);
     }
 
+    [Fact]
+    public async Task FindListsDocumentsByAPhraseAndPagesOn()
+    {
+        var word = $"w{Guid.NewGuid():N}";
+        await _cli.RunAsync("crawler", "register", WriteFile($"First text about {word} here.", "a.txt"), "--source-uri", "https://example.org/find-a");
+        var second = JsonDocument.Parse((await _cli.RunAsync("crawler", "register", WriteFile($"Second text about {word} here.", "b.txt"), "--json")).Out)
+            .RootElement.GetProperty("id").GetInt64();
+
+        var first = await _cli.RunAsync("curator", "find", $"about {word}", "--limit", "1");
+        var json = JsonDocument.Parse((await _cli.RunAsync("curator", "find", $"\"second text about {word}\"", "--json")).Out).RootElement;
+        var forbidden = await _cli.RunAsync("crawler", "find", word);
+
+        Assert.Equal(0, first.Exit);
+        Assert.Contains("1 document(s) found by text", first.Out);
+        Assert.Contains($"│ {second} ", first.Out);
+        Assert.Contains("--cursor", first.Out);
+        Assert.Equal("text", json.GetProperty("kind").GetString());
+        Assert.Single(json.GetProperty("items").EnumerateArray());
+        Assert.Equal(1, forbidden.Exit);
+        Assert.Contains("has the role crawler", forbidden.Err);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
