@@ -11,7 +11,7 @@ public sealed class CurrentKeyTests(RegistryFixture registry) : IClassFixture<Re
     [InlineData("crawler", "test-crawler", new[] { "register" })]
     [InlineData("curator", "test-curator", new[] { "read", "assert" })]
     [InlineData("trainer", "test-trainer", new[] { "read", "assemble_datasets" })]
-    [InlineData("admin", "admin", new[] { "register", "read", "assert", "assemble_datasets", "manage_keys" })]
+    [InlineData("admin", "admin", new[] { "register", "read", "assert", "assemble_datasets", "manage_keys", "manage_webhooks" })]
     public async Task EveryKeySeesItsNameRoleAndPermissions(string role, string name, string[] permissions)
     {
         var me = await registry.Client(role).GetJsonAsync<CurrentApiKeyResponse>("/v1/keys/me");
