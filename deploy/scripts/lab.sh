@@ -46,15 +46,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-if pg_running "$data/postgres"; then
-  log "PostgreSQL is already running for this checkout"
-else
-  if (exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null; then
-    die "port $pg_port is taken by another program; set PROVENANCE_PG_PORT to a free port"
-  fi
-  pg_start "$data/postgres" "$pg_port" "$data/postgres.password"
-  started_pg=1
-fi
+pg_checkout_start "$data/postgres" "$pg_port" "$data/postgres.password"
 # A fresh database each run: the lab's generators and datasets are named by policy and generation, and its human pool
 # must hold exactly the documents of this run's split.
 bin=$(pg_bin_dir)

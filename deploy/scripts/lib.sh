@@ -143,6 +143,23 @@ pg_running() {
   [ -f "$data/postmaster.pid" ] && as_pg_user "$user" "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1
 }
 
+# The checkout's own PostgreSQL (run.sh, lab.sh): reuses the one already running for this data directory, otherwise
+# starts it, refusing a port another program holds. Sets started_pg=1 when it started the server, so the caller's
+# cleanup stops only what it started.
+pg_checkout_start() {
+  local data=$1 port=$2 password=$3
+  started_pg=0
+  if pg_running "$data"; then
+    log "PostgreSQL is already running for this checkout"
+    return
+  fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    die "port $port is taken by another program; set PROVENANCE_PG_PORT to a free port"
+  fi
+  pg_start "$data" "$port" "$password"
+  started_pg=1
+}
+
 # pg_connection PORT PASSWORD_FILE DATABASE
 pg_connection() {
   printf 'Host=127.0.0.1;Port=%s;Username=provenance;Password=%s;Database=%s' "$1" "$(cat "$2")" "$3"
