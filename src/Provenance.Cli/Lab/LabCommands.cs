@@ -12,8 +12,6 @@ namespace Provenance.Cli.Lab;
 /// <summary><c>provenance lab</c>: experiments that run through the registry's own components.</summary>
 internal sealed class LabCommands(CliContext cli)
 {
-    static readonly JsonSerializerOptions ResultJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public Command Create() => new("lab", "Experiments run end to end through the registry.") { Collapse() };
 
     Command Collapse()
@@ -40,11 +38,12 @@ internal sealed class LabCommands(CliContext cli)
         command.SetAction((parse, ct) => cli.RunAsync(parse, async (client, token) =>
         {
             var chosen = new List<CollapsePolicy>();
+            var known = Enum.GetValues<CollapsePolicy>().ToDictionary(CollapseSettings.Name, StringComparer.OrdinalIgnoreCase);
             foreach (var name in parse.GetValue(policies)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (!Enum.TryParse<CollapsePolicy>(name, ignoreCase: true, out var policy) || !Enum.IsDefined(policy))
+                if (!known.TryGetValue(name, out var policy))
                 {
-                    return cli.Fail($"--policies: '{name}' is not one of replace, accumulate, anchored.");
+                    return cli.Fail($"--policies: '{name}' is not one of {string.Join(", ", known.Keys)}.");
                 }
                 chosen.Add(policy);
             }
@@ -91,7 +90,7 @@ internal sealed class LabCommands(CliContext cli)
             var progress = new Progress<string>(line => cli.Err.MarkupLineInterpolated($"[grey]{Terminal.Line(line)}[/]"));
             var result = await new CollapseLab(registry, settings, progress).RunAsync(corpus, token);
 
-            await File.WriteAllTextAsync(Path.Combine(folder, "collapse.json"), JsonSerializer.Serialize(result, ResultJson), token);
+            await File.WriteAllTextAsync(Path.Combine(folder, "collapse.json"), JsonSerializer.Serialize(result, CollapseSettings.Json), token);
             CollapsePlot.Save(result, Path.Combine(folder, "collapse.png"));
             Print(result);
             cli.Out.MarkupLineInterpolated($"wrote {Path.Combine(folder, "collapse.json")} and {Path.Combine(folder, "collapse.png")}");

@@ -71,8 +71,8 @@ public sealed record MixReportContext(
     Func<int, string> GeneratorName);
 
 /// <summary>
-/// Computes a version's statistics and collapse-risk report. Warnings are raised by fixed rules (documented in the
-/// README) so that the same version always gets the same report.
+/// Computes a version's statistics and collapse-risk report. Warnings are raised by fixed rules (documented in
+/// docs/training-jobs.md) so that the same version always gets the same report.
 /// </summary>
 public static class MixReport
 {
@@ -242,11 +242,12 @@ public static class MixReport
     {
         var unit = spec.UnitName;
         var warnings = new List<string>();
-        if (documents > 0 && human < 0.5)
+        var replacing = !AnchoredByAccumulation(accumulation, human);
+        if (replacing && documents > 0 && human < 0.5)
         {
             warnings.Add($"Human text is {P(human)} of this version, less than half; only minHumanShare ({P((double)spec.MinHumanShare)}) anchors it to real data.");
         }
-        if (depth.RecursiveShare > RecursiveWarning)
+        if (replacing && depth.RecursiveShare > RecursiveWarning)
         {
             warnings.Add($"{P(depth.RecursiveShare)} of the model-written {unit} are at depth 2 or more or of unknown depth: text generated from generated text, "
                 + "whose tails thin out with every generation (Shumailov et al., Nature 2024)." + (spec.MaxDepth is null or > 1 ? " Consider maxDepth 1." : ""));
@@ -282,6 +283,15 @@ public static class MixReport
         }
         return warnings;
     }
+
+    /// <summary>
+    /// Whether a version keeps, from its base, human text its chain already had: it builds on a base whose human share
+    /// is above 0 (a version keeps all of its base's documents) and still holds human text. Synthetic text that
+    /// accumulates next to the human text keeps test loss bounded; collapse comes from replacing it (Gerstgrasser et al.,
+    /// 2024), so the low-human-share and recursive-depth warnings are raised only for versions that are not anchored.
+    /// </summary>
+    public static bool AnchoredByAccumulation(AccumulationReport accumulation, double humanShare) =>
+        accumulation.BaseDocuments > 0 && accumulation.BaseHumanShare > 0 && humanShare > 0;
 
     static (long, long) Add((long D, long T) tally, int tokens) => (tally.D + 1, tally.T + tokens);
 

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace Provenance.Lab.Collapse;
 
 /// <summary>How a model's training data is assembled from one generation to the next.</summary>
@@ -41,7 +44,17 @@ public sealed record CollapseSettings(
 
     public int Samples => SamplesPerGeneration ?? PoolDocuments;
 
-    public static string Name(CollapsePolicy policy) => policy.ToString().ToLowerInvariant();
+    /// <summary>How the lab names its enums' values, in dataset names, in its results and in collapse.json.</summary>
+    public static readonly JsonNamingPolicy Naming = JsonNamingPolicy.KebabCaseLower;
+
+    /// <summary>collapse.json: web defaults, indented, enum values by <see cref="Naming"/>.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(Naming, allowIntegerValues: false) },
+    };
+
+    public static string Name(CollapsePolicy policy) => Naming.ConvertName(policy.ToString());
 
     /// <summary>The generator of a policy's generation k: <c>lab-ngram@replace-g3</c>.</summary>
     public static string Generator(CollapsePolicy policy, int generation) => $"{GeneratorName}@{Name(policy)}-g{generation}";

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Provenance.Lab.Collapse;
 
 namespace Provenance.Lab.Tests.Collapse;
@@ -71,16 +72,32 @@ public sealed class CollapseLabTests(CollapseRunFixture lab) : IClassFixture<Col
     }
 
     [Fact]
-    public void ReplaceVersionsWarnThatHumanTextIsGoneAndAnchoredOnesNeverDo()
+    public void ReplaceVersionsWarnThatHumanTextIsGoneAndAccumulatedOnesCarryNeitherReplacementWarning()
     {
         const string humanWarning = "less than half";
+        const string recursiveWarning = "depth 2 or more";
+        static bool Replacement(string w) => w.Contains(humanWarning, StringComparison.Ordinal) || w.Contains(recursiveWarning, StringComparison.Ordinal);
 
         Assert.All(Rows("replace").Skip(1), r => Assert.Contains(r.Warnings, w => w.Contains(humanWarning, StringComparison.Ordinal)));
         Assert.All(Rows("replace").Skip(1), r => Assert.Equal(0, r.HumanShare));
-        Assert.DoesNotContain(Rows("accumulate").ElementAt(1).Warnings, w => w.Contains(humanWarning, StringComparison.Ordinal));
-        Assert.All(Rows("anchored"), r => Assert.DoesNotContain(r.Warnings, w => w.Contains(humanWarning, StringComparison.Ordinal)));
+        Assert.All(Rows("replace").Skip(2), r => Assert.Contains(r.Warnings, w => w.Contains(recursiveWarning, StringComparison.Ordinal)));
+        foreach (var policy in new[] { "accumulate", "anchored" })
+        {
+            Assert.All(Rows(policy), r => Assert.DoesNotContain(r.Warnings, Replacement));
+        }
+        Assert.True(Rows("accumulate").Last().HumanShare < 0.5, "the accumulate chain's human share falls under half without a warning");
         Assert.All(Rows("anchored"), r => Assert.True(r.HumanShare >= 0.5, $"{r.Version}: {r.HumanShare}"));
         Assert.All(Rows("accumulate"), r => Assert.Null(r.Refused));
+    }
+
+    [Fact]
+    public void CollapseJsonNamesThePolicies()
+    {
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(lab.Result, CollapseSettings.Json));
+
+        var policies = json.RootElement.GetProperty("settings").GetProperty("policies").EnumerateArray().Select(p => p.GetString()).ToList();
+        Assert.Equal(["replace", "accumulate", "anchored"], policies);
+        Assert.Equal(policies, json.RootElement.GetProperty("generations").EnumerateArray().Select(g => g.GetProperty("policy").GetString()).Distinct());
     }
 
     [Fact]
