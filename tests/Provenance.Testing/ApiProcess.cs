@@ -59,6 +59,9 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             if (api._process.HasExited)
             {
+                // HasExited can turn true before the redirected output has been read to its end; without this wait the
+                // message would often lack the last lines, which are the reason the process stopped.
+                api._process.WaitForExit();
                 throw new InvalidOperationException($"the API process exited with {api._process.ExitCode}:\n{api.Log}");
             }
             try
