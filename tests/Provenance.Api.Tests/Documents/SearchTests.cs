@@ -135,6 +135,35 @@ public sealed class SearchTests(RegistryFixture registry) : IClassFixture<Regist
         await response.ProblemAsync(HttpStatusCode.BadRequest, code);
     }
 
+    /// <summary>What a query string can carry that a search box would not: none of it may reach PostgreSQL as an error.</summary>
+    [Theory]
+    [InlineData("a%00b", "")]
+    [InlineData("%1b%5b2J", "")]
+    [InlineData("%ED%A0%80", "")]
+    [InlineData("%FF%FE", "")]
+    [InlineData("%22%22%22%22", "")]
+    [InlineData("-", "")]
+    [InlineData("%21%21%21%26%7c%3a*", "")]
+    [InlineData("99999999999999999999", "")]
+    [InlineData("sha256%3a", "")]
+    [InlineData("https%3a%2f%2f", "")]
+    [InlineData("https%3a%2f%2fexample.org%2f%00", "")]
+    [InlineData("word", "&limit=1e400")]
+    [InlineData("word", "&limit=%00")]
+    [InlineData("word", "&cursor=99999999999999999999")]
+    [InlineData("word", "&cursor=%ED%A0%80")]
+    [InlineData("word", "&q=other")]
+    public async Task AHostileQueryStringIsAnsweredWithoutA5xx(string q, string rest)
+    {
+        var response = await _curator.GetAsync($"/v1/documents?q={q}{rest}");
+
+        Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode} for q={q}{rest}: {await response.Content.ReadAsStringAsync()}");
+        if (!response.IsSuccessStatusCode)
+        {
+            await response.ProblemAsync(response.StatusCode);
+        }
+    }
+
     [Fact]
     public async Task AMissingOrOverlongQueryIsRefused()
     {

@@ -13,6 +13,7 @@ using Provenance.Contracts.Assertions;
 using Provenance.Contracts.Datasets;
 using Provenance.Contracts.Documents;
 using Provenance.Contracts.Generators;
+using Provenance.Contracts.Webhooks;
 using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Hosting;
@@ -77,6 +78,9 @@ public sealed class HostileBodyTests(HostileBodyTests.Registry registry) : IClas
             (4, Gen.Constant("/v1/datasets")), (4, Gen.Constant("/v1/datasets?dryRun=true")),
             (1, Gen.Elements("/v1/datasets?dryRun=maybe", "/v1/datasets?dryRun=true&dryRun=false", "/v1/datasets?dryRun=%00"))), typeof(DatasetSpec)),
         new("/v1/detection/requests", "curator", "POST", Gen.Constant("/v1/detection/requests"), typeof(DetectionRequest)),
+        new("/v1/webhooks", "admin", "POST", Gen.Constant("/v1/webhooks"), typeof(CreateWebhookRequest)),
+        new("/v1/webhooks/{id}", "admin", "DELETE", Gen.Elements("0", "-1", "99999", "9223372036854775808", "1e3", "%01").Select(id => $"/v1/webhooks/{id}"),
+            typeof(CreateWebhookRequest)),
     ];
 
     [Fact]
