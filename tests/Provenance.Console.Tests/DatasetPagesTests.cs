@@ -20,6 +20,12 @@ public sealed class DatasetPagesTests(ConsoleFixture registry) : IClassFixture<C
         return page;
     }
 
+    static async Task AssertNoSeriousViolationsAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        Assert.Empty(result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id} ({v.Impact}): {v.Help}"));
+    }
+
     static string NewDataset() => $"console-{Guid.NewGuid():N}"[..20];
 
     /// <summary>Six human documents, three synthetic by one generator and two by another, on a domain of their own.</summary>
@@ -78,8 +84,7 @@ public sealed class DatasetPagesTests(ConsoleFixture registry) : IClassFixture<C
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-ndjson").ClickAsync());
         Assert.Equal(11, File.ReadAllLines((await download.PathAsync())!).Length);
 
-        var axe = await page.RunAxe();
-        Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
+        await AssertNoSeriousViolationsAsync(page);
     }
 
     [Fact]
@@ -137,6 +142,7 @@ public sealed class DatasetPagesTests(ConsoleFixture registry) : IClassFixture<C
         await Assertions.Expect(page.GetByTestId("refusal")).ToContainTextAsync("infeasible_mix");
         var shortfall = page.GetByTestId("shortfall").First;
         await Assertions.Expect(shortfall.Locator("li").First).Not.ToBeEmptyAsync();
+        await AssertNoSeriousViolationsAsync(page);
     }
 
     [Fact]
