@@ -121,11 +121,11 @@ function refusal(e: unknown): Node[] {
     h('p', { class: 'error', role: 'alert', 'data-testid': 'refusal' }, e.detail, e.code ? ` (${e.code})` : ''),
   ];
   if (shortfalls.length > 0) nodes.push(h('table', { 'data-testid': 'shortfalls' },
-      h('caption', {}, 'Shortfalls'),
-      h('thead', {}, h('tr', {}, ...['Constraint', 'Needed', 'Available', 'Missing', 'Why', 'What would work'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, ...shortfalls.map((s) => h('tr', { 'data-testid': 'shortfall' },
-        h('th', { scope: 'row' }, s.constraint), h('td', {}, s.needed.toLocaleString('en')), h('td', {}, s.available.toLocaleString('en')),
-        h('td', {}, s.missing.toLocaleString('en')), h('td', {}, s.explanation),
-        h('td', {}, s.suggestions.length === 0 ? '–' : h('ul', {}, ...s.suggestions.map((x) => h('li', {}, x.text)))))))));
+    h('caption', {}, 'Shortfalls'),
+    h('thead', {}, h('tr', {}, ...['Constraint', 'Needed', 'Available', 'Missing', 'Why', 'What would work'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, ...shortfalls.map((s) => h('tr', { 'data-testid': 'shortfall' },
+      h('th', { scope: 'row' }, s.constraint), h('td', {}, s.needed.toLocaleString('en')), h('td', {}, s.available.toLocaleString('en')),
+      h('td', {}, s.missing.toLocaleString('en')), h('td', {}, s.explanation),
+      h('td', {}, s.suggestions.length === 0 ? '–' : h('ul', {}, ...s.suggestions.map((x) => h('li', {}, x.text)))))))));
   return nodes;
 }
