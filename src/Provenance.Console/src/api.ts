@@ -3,7 +3,8 @@ import { session } from './session';
 
 /** An RFC 7807 problem the registry answered, with its stable code. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string | null, readonly detail: string) {
+  /** `problem` is the whole problem document, with members beyond code and detail (shortfalls, say). */
+  constructor(readonly status: number, readonly code: string | null, readonly detail: string, readonly problem: Record<string, unknown> = {}) {
     super(detail);
   }
 }
@@ -71,23 +72,35 @@ export interface DocumentDetail {
   parents: Parent[];
 }
 
-export async function get<T>(path: string, key: string | null = session.key()): Promise<T> {
+export function get<T>(path: string, key: string | null = session.key()): Promise<T> {
+  return send<T>('GET', path, undefined, key);
+}
+
+export function post<T>(path: string, body: unknown, key: string | null = session.key()): Promise<T> {
+  return send<T>('POST', path, body, key);
+}
+
+async function send<T>(method: string, path: string, body: unknown, key: string | null): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (key) headers['X-Api-Key'] = key;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(path, {
-    headers: key ? { 'X-Api-Key': key, Accept: 'application/json' } : { Accept: 'application/json' },
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'omit',
     cache: 'no-store',
   });
   if (!response.ok) {
-    let code: string | null = null;
-    let detail = `${response.status} ${response.statusText}`;
+    let problem: Record<string, unknown> = {};
     try {
-      const problem = await response.json();
-      code = problem.code ?? null;
-      detail = problem.detail ?? detail;
+      problem = await response.json();
     } catch {
       // not a problem document; the status says enough
     }
-    throw new ApiError(response.status, code, detail);
+    const code = typeof problem.code === 'string' ? problem.code : null;
+    const detail = typeof problem.detail === 'string' ? problem.detail : `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, code, detail, problem);
   }
   return (await response.json()) as T;
 }
@@ -97,4 +110,93 @@ export const api = {
   search: (q: string, cursor: string | null) =>
     get<SearchPage>(`/v1/documents?q=${encodeURIComponent(q)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
   document: (id: string) => get<DocumentDetail>(`/v1/documents/${encodeURIComponent(id)}`),
+};
+
+// Datasets (GET /v1/datasets…, POST /v1/datasets): the shapes of Provenance.Contracts.Datasets.
+
+export interface Tally { documents: number; tokens: number }
+export interface ClassTally extends Tally { class: string }
+export interface GeneratorTally extends Tally { generator: string | null }
+export interface DepthTally extends Tally { depth: number | null }
+export interface SourceTally extends Tally { domain: string | null }
+
+export interface DatasetStats {
+  unit: 'documents' | 'tokens';
+  documents: number;
+  tokens: number;
+  byClass: ClassTally[];
+  byGenerator: GeneratorTally[];
+  bySource: { distinct: number; top: SourceTally[]; otherDocuments: number; otherTokens: number };
+  byDepth: DepthTally[];
+}
+
+export interface CollapseRisk {
+  humanShare: number;
+  syntheticShare: number;
+  mixedShare: number;
+  unknownShare: number;
+  syntheticDepth: { histogram: DepthTally[]; mean: number | null; max: number | null; recursiveShare: number };
+  generatorConcentration: { generators: number; topGenerator: string | null; topShare: number; hhi: number; unattributedDocuments: number };
+  sourceCoverage: {
+    mixDomains: number; registryDomains: number; coverage: number; totalVariation: number;
+    top: { domain: string | null; mixShare: number; registryShare: number }[];
+  };
+  accumulation: {
+    baseDocuments: number; baseTokens: number; addedDocuments: number; addedTokens: number;
+    baseHumanShare: number | null; baseReclassified: number; detectorAdmitted: number;
+  };
+  warnings: string[];
+}
+
+export interface DatasetManifest {
+  format: string;
+  dataset: string;
+  spec: Record<string, unknown>;
+  base: { id: number; dataset: string; version: number; manifestHash: string } | null;
+  stats: DatasetStats;
+  collapseRisk: CollapseRisk;
+}
+
+export interface DatasetVersionSummary {
+  id: number;
+  dataset: string;
+  version: number;
+  ref: string;
+  manifestHash: string;
+  documents: number;
+  tokens: number;
+  humanShare: number;
+  base: string | null;
+  createdAt: string;
+  requestedBy: string;
+}
+
+export interface DatasetVersion extends DatasetVersionSummary {
+  status: 'created' | 'existing' | 'stored';
+  manifest: DatasetManifest;
+}
+
+export interface DatasetPreview { manifestHash: string; documents: number; tokens: number; manifest: DatasetManifest }
+
+export interface Dataset { name: string; createdAt: string; versions: DatasetVersionSummary[] }
+
+/** One member of an infeasible_mix problem's shortfalls. */
+export interface Shortfall {
+  constraint: string;
+  needed: number;
+  available: number;
+  missing: number;
+  explanation: string;
+  suggestions: { text: string }[];
+}
+
+const datasetPath = (ref: string) => `/v1/datasets/${encodeURIComponent(ref)}`;
+
+export const datasetsApi = {
+  list: () => get<Dataset[]>('/v1/datasets'),
+  version: (ref: string) => get<DatasetVersion>(datasetPath(ref)),
+  chain: (ref: string) => get<DatasetVersionSummary[]>(`${datasetPath(ref)}/chain`),
+  preview: (spec: unknown) => post<DatasetPreview>('/v1/datasets?dryRun=true', spec),
+  assemble: (spec: unknown) => post<DatasetVersion>('/v1/datasets', spec),
+  path: datasetPath,
 };

@@ -5,6 +5,8 @@ import { append, h, link } from './dom';
 import { session } from './session';
 import { renderFind } from './pages/find';
 import { renderDocument } from './pages/document';
+import { renderDatasetDiff, renderDatasets, renderDatasetVersion } from './pages/datasets';
+import { renderAssemble } from './pages/assemble';
 
 const app = document.getElementById('app')!;
 
@@ -12,7 +14,8 @@ function header(): HTMLElement {
   const who = session.who()!;
   return h('header', { class: 'bar' },
     h('span', { class: 'brand' }, 'Provenance console'),
-    h('nav', { 'aria-label': 'Console' }, session.may('read') ? link('/find', 'Find') : null),
+    h('nav', { 'aria-label': 'Console' }, session.may('read') ? link('/find', 'Find') : null,
+      session.may('read') ? link('/datasets', 'Datasets') : null),
     h('span', { class: 'who', 'data-testid': 'who' }, 'Signed in as ', h('strong', {}, who.name), ' · role ',
       h('strong', { 'data-testid': 'role' }, who.role)),
     h('button', { type: 'button', onclick: () => { session.signOut(); location.hash = ''; render(); } }, 'Sign out'));
@@ -61,12 +64,22 @@ async function render(): Promise<void> {
   const route = location.hash.replace(/^#/, '') || '/find';
   const [path, query = ''] = route.split('?', 2);
   const documentMatch = /^\/documents\/([^/]+)$/.exec(path);
+  const datasetMatch = /^\/datasets\/([^/]+)$/.exec(path);
   try {
     if (!session.may('read')) {
       append(main, h('h1', {}, 'Nothing to read'),
         h('p', {}, `The role ${session.who()!.role} may not read documents; sign in with a curator, trainer or admin key.`));
     } else if (documentMatch) {
       await renderDocument(main, decodeURIComponent(documentMatch[1]));
+    } else if (path === '/datasets') {
+      await renderDatasets(main);
+    } else if (path === '/datasets/diff') {
+      await renderDatasetDiff(main, new URLSearchParams(query));
+    } else if (path === '/datasets/assemble') {
+      if (session.may('assemble_datasets')) renderAssemble(main);
+      else append(main, h('h1', {}, 'Assemble a dataset version'), h('p', {}, `The role ${session.who()!.role} may not assemble datasets; sign in with a trainer or admin key.`));
+    } else if (datasetMatch) {
+      await renderDatasetVersion(main, decodeURIComponent(datasetMatch[1]));
     } else {
       await renderFind(main, new URLSearchParams(query));
     }
