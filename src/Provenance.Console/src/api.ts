@@ -42,6 +42,7 @@ export interface Assertion {
   class: string;
   confidence: number | null;
   generator: string | null;
+  evidence: Record<string, unknown> | null;
   assertedAt: string;
   effective: boolean;
 }
@@ -51,6 +52,13 @@ export interface Parent {
   contentHash: string;
   relation: string;
   generator: string | null;
+}
+
+export interface PendingParent {
+  contentHash: string;
+  relation: string;
+  generator: string | null;
+  since: string;
 }
 
 export interface DocumentDetail {
@@ -69,6 +77,53 @@ export interface DocumentDetail {
   sightings: Sighting[];
   assertions: Assertion[];
   parents: Parent[];
+  pendingParents: PendingParent[];
+  text: string | null;
+}
+
+export interface LineageNode {
+  id: number;
+  contentHash: string;
+  class: string;
+  depth: number | null;
+  generator: string | null;
+  level: number;
+}
+
+export interface LineageEdge {
+  child: number;
+  parent: number;
+  relation: string;
+  generator: string | null;
+}
+
+export interface LineageGraph {
+  focus: number;
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+  truncated: boolean;
+}
+
+export interface AssertClassRequest {
+  class: string;
+  note?: string;
+}
+
+export interface AssertClassResponse {
+  assertion: Assertion;
+  class: string;
+  depth: number | null;
+}
+
+export interface StatsResponse {
+  documents: number;
+  sightings: number;
+  edges: number;
+  pendingEdges: number;
+  assertions: number;
+  byClass: Record<string, number>;
+  byGenerator: { generator: string; documents: number }[];
+  byDepth: { depth: number | null; documents: number }[];
 }
 
 export async function get<T>(path: string, key: string | null = session.key()): Promise<T> {
@@ -77,19 +132,36 @@ export async function get<T>(path: string, key: string | null = session.key()): 
     credentials: 'omit',
     cache: 'no-store',
   });
-  if (!response.ok) {
-    let code: string | null = null;
-    let detail = `${response.status} ${response.statusText}`;
-    try {
-      const problem = await response.json();
-      code = problem.code ?? null;
-      detail = problem.detail ?? detail;
-    } catch {
-      // not a problem document; the status says enough
-    }
-    throw new ApiError(response.status, code, detail);
-  }
+  if (!response.ok) throw await problemOf(response);
   return (await response.json()) as T;
+}
+
+/** Sends JSON with the session's key; an answer that is not 2xx becomes an ApiError with the problem's code. */
+export async function post<T>(path: string, body: unknown): Promise<T> {
+  const key = session.key();
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { ...(key ? { 'X-Api-Key': key } : {}), Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+    credentials: 'omit',
+    cache: 'no-store',
+  });
+  if (!response.ok) throw await problemOf(response);
+  return (await response.json()) as T;
+}
+
+/** The RFC 7807 problem of a failed answer, or its status line when the body is not one. */
+async function problemOf(response: Response): Promise<ApiError> {
+  let code: string | null = null;
+  let detail = `${response.status} ${response.statusText}`;
+  try {
+    const problem = await response.json();
+    code = problem.code ?? null;
+    detail = problem.detail ?? detail;
+  } catch {
+    // not a problem document; the status says enough
+  }
+  return new ApiError(response.status, code, detail);
 }
 
 export const api = {
@@ -97,4 +169,8 @@ export const api = {
   search: (q: string, cursor: string | null) =>
     get<SearchPage>(`/v1/documents?q=${encodeURIComponent(q)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
   document: (id: string) => get<DocumentDetail>(`/v1/documents/${encodeURIComponent(id)}`),
+  documentWithText: (id: string) => get<DocumentDetail>(`/v1/documents/${encodeURIComponent(id)}?include=text`),
+  children: (id: number) => get<LineageGraph>(`/v1/documents/${id}/descendants?maxDepth=1`),
+  assert: (id: number, request: AssertClassRequest) => post<AssertClassResponse>(`/v1/documents/${id}/assertions`, request),
+  stats: () => get<StatsResponse>('/v1/stats'),
 };
