@@ -124,6 +124,8 @@ export interface StatsResponse {
   byClass: Record<string, number>;
   byGenerator: { generator: string; documents: number }[];
   byDepth: { depth: number | null; documents: number }[];
+  awaitingDetector: number;
+  recent: { id: number; contentHash: string; class: string; firstSeen: string }[];
 }
 
 export async function get<T>(path: string, key: string | null = session.key()): Promise<T> {

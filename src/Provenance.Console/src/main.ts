@@ -5,6 +5,7 @@ import { append, h, link } from './dom';
 import { session } from './session';
 import { renderFind } from './pages/find';
 import { renderDocument } from './pages/document';
+import { renderOverview } from './pages/overview';
 
 const app = document.getElementById('app')!;
 
@@ -12,7 +13,8 @@ function header(): HTMLElement {
   const who = session.who()!;
   return h('header', { class: 'bar' },
     h('span', { class: 'brand' }, 'Provenance console'),
-    h('nav', { 'aria-label': 'Console' }, session.may('read') ? link('/find', 'Find') : null),
+    h('nav', { 'aria-label': 'Console' }, session.may('read') ? link('/find', 'Find') : null,
+      session.may('read') ? link('/overview', 'Overview') : null),
     h('span', { class: 'who', 'data-testid': 'who' }, 'Signed in as ', h('strong', {}, who.name), ' · role ',
       h('strong', { 'data-testid': 'role' }, who.role)),
     h('button', { type: 'button', onclick: () => { session.signOut(); location.hash = ''; render(); } }, 'Sign out'));
@@ -65,6 +67,8 @@ async function render(): Promise<void> {
     if (!session.may('read')) {
       append(main, h('h1', {}, 'Nothing to read'),
         h('p', {}, `The role ${session.who()!.role} may not read documents; sign in with a curator, trainer or admin key.`));
+    } else if (path === '/overview') {
+      await renderOverview(main);
     } else if (documentMatch) {
       await renderDocument(main, decodeURIComponent(documentMatch[1]));
     } else {
