@@ -7,7 +7,7 @@ namespace Provenance.Console.Tests;
 /// The registry on a TCP port of 127.0.0.1 with its own database, and one headless Chromium for the whole test class:
 /// Debian's chromium (deploy/scripts/test.sh installs it), never a browser Playwright would download.
 /// </summary>
-public sealed class ConsoleFixture : RegistryFixture
+public class ConsoleFixture : RegistryFixture
 {
     /// <summary>Where the browser is; PROVENANCE_TEST_CHROMIUM overrides Debian's path.</summary>
     static string ChromiumPath => Environment.GetEnvironmentVariable("PROVENANCE_TEST_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";

@@ -11,7 +11,7 @@ internal static class StatsApi
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/v1/stats", GetStats).WithName(nameof(GetStats)).WithTags("Stats").RequirePermission(Permission.Read)
-            .WithSummary("Counts of documents by class, generator and generation depth.")
+            .WithSummary("Counts of documents by class, generator and generation depth, the documents waiting for the detector, and the latest registrations.")
             .WithAccessProblems();
         return routes;
     }

@@ -43,6 +43,7 @@ export interface Assertion {
   class: string;
   confidence: number | null;
   generator: string | null;
+  evidence: Record<string, unknown> | null;
   assertedAt: string;
   effective: boolean;
 }
@@ -52,6 +53,13 @@ export interface Parent {
   contentHash: string;
   relation: string;
   generator: string | null;
+}
+
+export interface PendingParent {
+  contentHash: string;
+  relation: string;
+  generator: string | null;
+  since: string;
 }
 
 export interface DocumentDetail {
@@ -70,6 +78,55 @@ export interface DocumentDetail {
   sightings: Sighting[];
   assertions: Assertion[];
   parents: Parent[];
+  pendingParents: PendingParent[];
+  text: string | null;
+}
+
+export interface LineageNode {
+  id: number;
+  contentHash: string;
+  class: string;
+  depth: number | null;
+  generator: string | null;
+  level: number;
+}
+
+export interface LineageEdge {
+  child: number;
+  parent: number;
+  relation: string;
+  generator: string | null;
+}
+
+export interface LineageGraph {
+  focus: number;
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+  truncated: boolean;
+}
+
+export interface AssertClassRequest {
+  class: string;
+  note?: string;
+}
+
+export interface AssertClassResponse {
+  assertion: Assertion;
+  class: string;
+  depth: number | null;
+}
+
+export interface StatsResponse {
+  documents: number;
+  sightings: number;
+  edges: number;
+  pendingEdges: number;
+  assertions: number;
+  byClass: Record<string, number>;
+  byGenerator: { generator: string; documents: number }[];
+  byDepth: { depth: number | null; documents: number }[];
+  awaitingDetector: number;
+  recent: { id: number; contentHash: string; class: string; firstSeen: string }[];
 }
 
 export function get<T>(path: string, key: string | null = session.key()): Promise<T> {
@@ -91,18 +148,21 @@ async function send<T>(method: string, path: string, body: unknown, key: string 
     credentials: 'omit',
     cache: 'no-store',
   });
-  if (!response.ok) {
-    let problem: Record<string, unknown> = {};
-    try {
-      problem = await response.json();
-    } catch {
-      // not a problem document; the status says enough
-    }
-    const code = typeof problem.code === 'string' ? problem.code : null;
-    const detail = typeof problem.detail === 'string' ? problem.detail : `${response.status} ${response.statusText}`;
-    throw new ApiError(response.status, code, detail, problem);
-  }
+  if (!response.ok) throw await problemOf(response);
   return (await response.json()) as T;
+}
+
+/** The RFC 7807 problem of a failed answer, or its status line when the body is not one. */
+async function problemOf(response: Response): Promise<ApiError> {
+  let problem: Record<string, unknown> = {};
+  try {
+    problem = await response.json();
+  } catch {
+    // not a problem document; the status says enough
+  }
+  const code = typeof problem.code === 'string' ? problem.code : null;
+  const detail = typeof problem.detail === 'string' ? problem.detail : `${response.status} ${response.statusText}`;
+  return new ApiError(response.status, code, detail, problem);
 }
 
 export const api = {
@@ -110,6 +170,10 @@ export const api = {
   search: (q: string, cursor: string | null) =>
     get<SearchPage>(`/v1/documents?q=${encodeURIComponent(q)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
   document: (id: string) => get<DocumentDetail>(`/v1/documents/${encodeURIComponent(id)}`),
+  documentWithText: (id: string) => get<DocumentDetail>(`/v1/documents/${encodeURIComponent(id)}?include=text`),
+  children: (id: number) => get<LineageGraph>(`/v1/documents/${id}/descendants?maxDepth=1`),
+  assert: (id: number, request: AssertClassRequest) => post<AssertClassResponse>(`/v1/documents/${id}/assertions`, request),
+  stats: () => get<StatsResponse>('/v1/stats'),
 };
 
 // Datasets (GET /v1/datasets…, POST /v1/datasets): the shapes of Provenance.Contracts.Datasets.

@@ -7,6 +7,7 @@ import { renderFind } from './pages/find';
 import { renderDocument } from './pages/document';
 import { renderDatasetDiff, renderDatasets, renderDatasetVersion } from './pages/datasets';
 import { renderAssemble } from './pages/assemble';
+import { renderOverview } from './pages/overview';
 
 const app = document.getElementById('app')!;
 
@@ -15,6 +16,7 @@ function header(): HTMLElement {
   return h('header', { class: 'bar' },
     h('span', { class: 'brand' }, 'Provenance console'),
     h('nav', { 'aria-label': 'Console' }, session.may('read') ? link('/find', 'Find') : null,
+      session.may('read') ? link('/overview', 'Overview') : null,
       session.may('read') ? link('/datasets', 'Datasets') : null),
     h('span', { class: 'who', 'data-testid': 'who' }, 'Signed in as ', h('strong', {}, who.name), ' · role ',
       h('strong', { 'data-testid': 'role' }, who.role)),
@@ -69,6 +71,8 @@ async function render(): Promise<void> {
     if (!session.may('read')) {
       append(main, h('h1', {}, 'Nothing to read'),
         h('p', {}, `The role ${session.who()!.role} may not read documents; sign in with a curator, trainer or admin key.`));
+    } else if (path === '/overview') {
+      await renderOverview(main);
     } else if (documentMatch) {
       await renderDocument(main, decodeURIComponent(documentMatch[1]));
     } else if (path === '/datasets') {

@@ -29,16 +29,18 @@ public sealed class DetectionQueries(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<long> AwaitingVerdictAsync(CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("""
-            SELECT count(*) FROM (
-                SELECT 1 FROM documents d
-                 WHERE d.class = 'unknown'
-                   AND NOT EXISTS (SELECT 1 FROM assertions a WHERE a.document_id = d.id AND a.kind = 'detector')
-                 LIMIT @cap) awaiting
-            """);
-        cmd.Parameters.AddWithValue("cap", BacklogCap);
+        await using var cmd = dataSource.CreateCommand(AwaitingVerdictSql);
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
+
+    /// <summary>The count of <see cref="AwaitingVerdictAsync"/>, also run by the registry's stats.</summary>
+    internal static readonly string AwaitingVerdictSql = $"""
+        SELECT count(*) FROM (
+            SELECT 1 FROM documents d
+             WHERE d.class = 'unknown'
+               AND NOT EXISTS (SELECT 1 FROM assertions a WHERE a.document_id = d.id AND a.kind = 'detector')
+             LIMIT {BacklogCap}) awaiting
+        """;
 
     /// <summary>Documents whose class is unknown, after id <paramref name="afterId"/>.</summary>
     public Task<List<long>> UnknownAsync(long afterId, int limit, CancellationToken ct) => IdsAsync(

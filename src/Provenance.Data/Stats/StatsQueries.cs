@@ -1,14 +1,19 @@
 using Npgsql;
 using Provenance.Contracts.Stats;
+using Provenance.Data.Detection;
 using Provenance.Data.Lineage;
 using Provenance.Domain;
 using Provenance.Domain.Assertions;
+using Provenance.Domain.Documents;
 
 namespace Provenance.Data.Stats;
 
-/// <summary>Registry-wide counts, in one round trip of GROUP BY queries over the narrow metadata table.</summary>
+/// <summary>Registry-wide counts and the latest registrations, in one round trip of queries over the narrow metadata table.</summary>
 public sealed class StatsQueries(NpgsqlDataSource dataSource)
 {
+    /// <summary>How many of the latest registered documents the stats list.</summary>
+    public const int RecentCount = 10;
+
     public async Task<StatsResponse> GetAsync(CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -26,6 +31,8 @@ public sealed class StatsQueries(NpgsqlDataSource dataSource)
                      GROUP BY g.id ORDER BY count(*) DESC, g.name, g.version
                     """),
                 new("SELECT depth, count(*) FROM documents GROUP BY depth ORDER BY depth NULLS LAST"),
+                new(DetectionQueries.AwaitingVerdictSql),
+                new($"SELECT id, content_hash, class, first_seen FROM documents ORDER BY id DESC LIMIT {RecentCount}"),
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -52,6 +59,19 @@ public sealed class StatsQueries(NpgsqlDataSource dataSource)
         {
             byDepth.Add(new DepthCount(reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.GetInt64(1)));
         }
-        return new StatsResponse(totals[0], totals[1], totals[2], totals[3], totals[4], byClass, byGenerator, byDepth);
+
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        var awaitingDetector = reader.GetInt64(0);
+
+        await reader.NextResultAsync(ct);
+        var recent = new List<RecentDocument>();
+        while (await reader.ReadAsync(ct))
+        {
+            recent.Add(new RecentDocument(reader.GetInt64(0), new ContentHash(reader.GetFieldValue<byte[]>(1)).ToString(),
+                WireNames.Of(reader.GetFieldValue<ProvenanceClass>(2)), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+        return new StatsResponse(totals[0], totals[1], totals[2], totals[3], totals[4], byClass, byGenerator, byDepth,
+            awaitingDetector, recent);
     }
 }
