@@ -5,6 +5,7 @@ import { append, h, link } from './dom';
 import { session } from './session';
 import { renderFind } from './pages/find';
 import { renderDocument } from './pages/document';
+import { renderLineage } from './pages/lineage';
 
 const app = document.getElementById('app')!;
 
@@ -61,12 +62,15 @@ async function render(): Promise<void> {
   const route = location.hash.replace(/^#/, '') || '/find';
   const [path, query = ''] = route.split('?', 2);
   const documentMatch = /^\/documents\/([^/]+)$/.exec(path);
+  const lineageMatch = /^\/documents\/([^/]+)\/lineage$/.exec(path);
   try {
     if (!session.may('read')) {
       append(main, h('h1', {}, 'Nothing to read'),
         h('p', {}, `The role ${session.who()!.role} may not read documents; sign in with a curator, trainer or admin key.`));
     } else if (documentMatch) {
       await renderDocument(main, decodeURIComponent(documentMatch[1]));
+    } else if (lineageMatch) {
+      await renderLineage(main, decodeURIComponent(lineageMatch[1]), new URLSearchParams(query));
     } else {
       await renderFind(main, new URLSearchParams(query));
     }

@@ -9,6 +9,7 @@ export async function renderDocument(main: HTMLElement, ref: string): Promise<vo
   append(main,
     h('p', {}, link('/find', '← Find')),
     h('h1', {}, `Document ${doc.id}`),
+    h('p', {}, link(`/documents/${doc.id}/lineage`, 'Lineage graph')),
     h('table', { class: 'facts' },
       h('caption', { class: 'visually-hidden' }, 'Metadata'),
       h('tbody', {},
