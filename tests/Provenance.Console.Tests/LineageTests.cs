@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Provenance.Contracts.Documents;
 using Provenance.Testing;
@@ -7,9 +8,18 @@ namespace Provenance.Console.Tests;
 /// <summary>The lineage explorer in a real browser: the DAG around a document, its human root, and refocusing by a click.</summary>
 public sealed class LineageTests(ConsoleFixture registry) : IClassFixture<ConsoleFixture>
 {
+    readonly List<string> _policyViolations = [];
+
     async Task<IPage> OpenAsync(string route)
     {
         var page = await registry.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                _policyViolations.Add(message.Text);
+            }
+        };
         await page.GotoAsync("/console/");
         await page.GetByLabel("API key").FillAsync(registry.Key("curator"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
@@ -48,6 +58,9 @@ public sealed class LineageTests(ConsoleFixture registry) : IClassFixture<Consol
         await Assertions.Expect(rootItem).ToContainTextAsync("human, depth 0, 2 generations up, human root");
         await Assertions.Expect(page.Locator($"li[data-node-id='{child}']")).ToHaveAttributeAsync("data-on-path", "");
         await Assertions.Expect(page.Locator("li[data-root]")).ToHaveCountAsync(1);
+        var axe = await page.RunAxe();
+        Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
+        Assert.Empty(_policyViolations);
 
         // Click the root where the graph drew it: the focus moves there and its descendants can be asked for.
         await Assertions.Expect(rootItem).ToHaveAttributeAsync("data-x", new System.Text.RegularExpressions.Regex(@"^-?\d+$"));
