@@ -89,8 +89,9 @@ export function draw(container: HTMLElement, model: LineageModel, onFocus: (id: 
   current = cy;
   // Where each node is on screen, for the list's mirror (and a test's click); refreshed when the view moves.
   const mirror = () => {
+    const items = new Map([...document.querySelectorAll<HTMLElement>('li[data-node-id]')].map((li) => [li.dataset.nodeId, li]));
     for (const node of cy.nodes()) {
-      const item = document.querySelector<HTMLElement>(`li[data-node-id="${node.id()}"]`);
+      const item = items.get(node.id());
       if (!item) continue;
       const at = node.renderedPosition();
       item.dataset.x = at.x.toFixed(0);

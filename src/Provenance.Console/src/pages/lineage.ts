@@ -129,10 +129,15 @@ export async function renderLineage(main: HTMLElement, ref: string, query: URLSe
   const redraw = () => {
     mark(model, truncatedAt);
     for (const id of expanded) model.expandable.delete(id);
+    const started = performance.now();
     const timing = draw(canvas, model, (id) => { location.hash = lineageRoute(id, view); });
-    canvas.dataset.nodeCount = String(model.drawn.size);
+    // The figures the browser benchmark reads: layout, building the graph, and until the first frame is painted.
     canvas.dataset.layoutMs = timing.layoutMs.toFixed(1);
     canvas.dataset.renderMs = timing.renderMs.toFixed(1);
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      canvas.dataset.paintedMs = (performance.now() - started).toFixed(1);
+      canvas.dataset.nodeCount = String(model.drawn.size);
+    }));
     const hidden = model.nodes.size - model.drawn.size;
     status.textContent = `${model.drawn.size} node${model.drawn.size === 1 ? '' : 's'} drawn`
       + (hidden > 0 ? `, ${hidden} more loaded (expand a node to draw its neighbours)` : '')
