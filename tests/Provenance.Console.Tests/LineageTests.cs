@@ -78,7 +78,7 @@ public sealed class LineageTests(ConsoleFixture registry) : IClassFixture<Consol
     }
 
     [Fact]
-    public async Task AWalkCutShortByDepthOffersExpandHereAndARelationFilterLeavesOtherRelationsOut()
+    public async Task AWalkCutShortByDepthOffersExpandHereBothDirectionsDrawAndARelationFilterLeavesOtherRelationsOut()
     {
         var (root, child, grandchild) = await ChainAsync();
 
@@ -88,6 +88,10 @@ public sealed class LineageTests(ConsoleFixture registry) : IClassFixture<Consol
         await page.GetByRole(AriaRole.Button, new() { Name = $"Expand here (document {child})" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("lineage-graph")).ToHaveAttributeAsync("data-node-count", "3");
         await Assertions.Expect(page.Locator($"li[data-node-id='{root}']")).ToHaveAttributeAsync("data-root", "");
+
+        await page.GotoAsync($"/console/#/documents/{child}/lineage?direction=both&maxDepth=5");
+        await Assertions.Expect(page.GetByTestId("lineage-graph")).ToHaveAttributeAsync("data-node-count", "3");
+        await Assertions.Expect(page.Locator($"li[data-node-id='{grandchild}']")).ToContainTextAsync("1 generation down");
 
         await page.GotoAsync($"/console/#/documents/{grandchild}/lineage?direction=ancestors&maxDepth=5&relation=summary_of");
         await Assertions.Expect(page.GetByTestId("lineage-graph")).ToHaveAttributeAsync("data-node-count", "2");
