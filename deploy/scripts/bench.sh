@@ -5,6 +5,7 @@
 #   deploy/scripts/bench.sh detector [options]   detector throughput on ~1 KB documents (no servers needed)
 #   deploy/scripts/bench.sh tokens [options]     token counting on prose vs. the library, and on single long runs (no servers)
 #   deploy/scripts/bench.sh datasets [options]   a 1M-document mix from a 10M-document registry vs. ORDER BY random(); export MB/s
+#   deploy/scripts/bench.sh console              the console's lineage explorer drawing 2,000 nodes in headless chromium
 # It starts a throwaway PostgreSQL (durable settings, as in production, with a larger buffer cache), RabbitMQ and the
 # API (consuming from RabbitMQ) in Release mode on 127.0.0.1, passes the remaining arguments to src/Provenance.Bench,
 # then removes everything.
@@ -12,12 +13,21 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)
 cd "$root"
-[ $# -ge 1 ] || die "usage: deploy/scripts/bench.sh registry|ingest|detector|datasets|tokens [options]  (see: dotnet run --project src/Provenance.Bench -- --help)"
+[ $# -ge 1 ] || die "usage: deploy/scripts/bench.sh registry|ingest|detector|datasets|tokens|console [options]  (see: dotnet run --project src/Provenance.Bench -- --help)"
 
 if [ "$1" = detector ] || [ "$1" = tokens ]; then
   log "building in Release"
   dotnet build "$root/src/Provenance.Bench" -c Release -nologo -v quiet >/dev/null
   exec dotnet "$root/src/Provenance.Bench/bin/Release/net10.0/Provenance.Bench.dll" "$@"
+fi
+
+if [ "$1" = console ]; then
+  # A browser benchmark run as an entry of the console's test project (test.sh starts its servers and the browser).
+  log "building in Release"
+  dotnet build "$root/tests/Provenance.Console.Tests" -c Release -nologo -v quiet >/dev/null
+  PROVENANCE_CONSOLE_BENCH=1 "$root/deploy/scripts/test.sh" --no-build --filter "FullyQualifiedName~Provenance.Console.Tests.LineageBenchmark" \
+    --logger "console;verbosity=detailed" 2>&1 | grep -E 'lineage explorer|Passed|Failed|Skipped'
+  exit "${PIPESTATUS[0]}"
 fi
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/provenance-bench.XXXXXX")

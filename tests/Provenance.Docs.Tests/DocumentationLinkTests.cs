@@ -131,13 +131,15 @@ public sealed class DocumentationLinkTests
     /// <summary>README.md, every page under docs/, and the Markdown that ships beside the code (model cards).</summary>
     static IEnumerable<string> MarkdownFiles()
     {
+        // Folders the build writes or installs into: their Markdown is not the project's (an npm package's README).
+        string[] notOurs = ["/bin/", "/obj/", "/node_modules/"];
         yield return "README.md";
         foreach (var folder in new[] { "docs", "src" })
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, folder), "*.md", SearchOption.AllDirectories))
             {
                 var relative = Path.GetRelativePath(Root, file).Replace('\\', '/');
-                if (!relative.Contains("/bin/", StringComparison.Ordinal) && !relative.Contains("/obj/", StringComparison.Ordinal))
+                if (!notOurs.Any(skipped => relative.Contains(skipped, StringComparison.Ordinal)))
                 {
                     yield return relative;
                 }

@@ -264,3 +264,42 @@ export const datasetsApi = {
   assemble: (spec: unknown) => post<DatasetVersion>('/v1/datasets', spec),
   path: datasetPath,
 };
+
+export interface LineageNode {
+  id: number;
+  contentHash: string;
+  class: string;
+  depth: number | null;
+  generator: string | null;
+  /** Generations from the focus: negative for ancestors, positive for descendants. */
+  level: number;
+}
+
+export interface LineageEdge {
+  child: number;
+  parent: number;
+  relation: string;
+  generator: string | null;
+}
+
+export interface LineageGraph {
+  focus: number;
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+  truncated: boolean;
+}
+
+export interface Roots {
+  focus: number;
+  roots: LineageNode[];
+  unanchored: LineageNode[];
+}
+
+export type LineageDirection = 'ancestors' | 'descendants' | 'both';
+
+export const lineage = {
+  walk: (ref: string, direction: LineageDirection, maxDepth: number, relations: string[]) =>
+    get<LineageGraph>(`/v1/documents/${encodeURIComponent(ref)}/${direction === 'both' ? 'graph' : direction}?maxDepth=${maxDepth}`
+      + (relations.length ? `&relation=${relations.map(encodeURIComponent).join(',')}` : '')),
+  roots: (ref: string) => get<Roots>(`/v1/documents/${encodeURIComponent(ref)}/roots`),
+};

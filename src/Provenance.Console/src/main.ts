@@ -8,6 +8,7 @@ import { renderDocument } from './pages/document';
 import { renderDatasetDiff, renderDatasets, renderDatasetVersion } from './pages/datasets';
 import { renderAssemble } from './pages/assemble';
 import { renderOverview } from './pages/overview';
+import { renderLineage } from './pages/lineage';
 
 const app = document.getElementById('app')!;
 
@@ -67,6 +68,7 @@ async function render(): Promise<void> {
   const [path, query = ''] = route.split('?', 2);
   const documentMatch = /^\/documents\/([^/]+)$/.exec(path);
   const datasetMatch = /^\/datasets\/([^/]+)$/.exec(path);
+  const lineageMatch = /^\/documents\/([^/]+)\/lineage$/.exec(path);
   try {
     if (!session.may('read')) {
       append(main, h('h1', {}, 'Nothing to read'),
@@ -84,6 +86,8 @@ async function render(): Promise<void> {
       else append(main, h('h1', {}, 'Assemble a dataset version'), h('p', {}, `The role ${session.who()!.role} may not assemble datasets; sign in with a trainer or admin key.`));
     } else if (datasetMatch) {
       await renderDatasetVersion(main, decodeURIComponent(datasetMatch[1]));
+    } else if (lineageMatch) {
+      await renderLineage(main, decodeURIComponent(lineageMatch[1]), new URLSearchParams(query));
     } else {
       await renderFind(main, new URLSearchParams(query));
     }

@@ -20,6 +20,7 @@ export async function renderDocument(main: HTMLElement, ref: string): Promise<vo
   append(main,
     h('p', {}, link('/find', '← Find')),
     h('h1', {}, `Document ${doc.id}`),
+    h('p', {}, link(`/documents/${doc.id}/lineage`, 'Lineage graph')),
     facts,
     session.may('assert') ? assertForm(doc.id, async () => show(await api.document(String(doc.id)))) : null,
     lineage(doc, children),

@@ -1,0 +1,100 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Provenance.Contracts.Documents;
+using Provenance.Testing;
+
+namespace Provenance.Console.Tests;
+
+/// <summary>The lineage explorer in a real browser: the DAG around a document, its human root, and refocusing by a click.</summary>
+public sealed class LineageTests(ConsoleFixture registry) : IClassFixture<ConsoleFixture>
+{
+    readonly List<string> _policyViolations = [];
+
+    async Task<IPage> OpenAsync(string route)
+    {
+        var page = await registry.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                _policyViolations.Add(message.Text);
+            }
+        };
+        await page.GotoAsync("/console/");
+        await page.GetByLabel("API key").FillAsync(registry.Key("curator"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByTestId("role").WaitForAsync();
+        await page.EvaluateAsync("route => { location.hash = route; }", route);
+        return page;
+    }
+
+    /// <summary>human root ← synthetic child ← synthetic grandchild.</summary>
+    async Task<(long Root, long Child, long Grandchild)> ChainAsync()
+    {
+        var crawler = registry.Client("crawler");
+        var root = await crawler.RegisterAsync(TestDocuments.UniqueText("lineage root"), "human");
+        var child = await crawler.RegisterAsync(TestDocuments.UniqueText("lineage child"), "synthetic", "gpt-4o@2024-08-06",
+            new ParentReferenceRequest(root.Id, Relation: "paraphrase_of"));
+        var grandchild = await crawler.RegisterAsync(TestDocuments.UniqueText("lineage grandchild"), "synthetic", "gpt-4o@2024-08-06",
+            new ParentReferenceRequest(child.Id, Relation: "summary_of"));
+        return (root.Id, child.Id, grandchild.Id);
+    }
+
+    static async Task<long[]> DrawnIdsAsync(IPage page) =>
+        [.. (await page.GetByTestId("lineage-nodes").Locator("li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.nodeId)")).Select(long.Parse)];
+
+    [Fact]
+    public async Task TheAncestorsAreDrawnWithTheHumanRootMarkedAndAClickMovesTheFocus()
+    {
+        var (root, child, grandchild) = await ChainAsync();
+
+        var page = await OpenAsync($"/documents/{grandchild}/lineage");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Lineage of document {grandchild}");
+        await Assertions.Expect(page.GetByTestId("lineage-graph")).ToHaveAttributeAsync("data-node-count", "3");
+        Assert.Equal([root, child, grandchild], await DrawnIdsAsync(page));
+        var rootItem = page.Locator($"li[data-node-id='{root}']");
+        await Assertions.Expect(rootItem).ToHaveAttributeAsync("data-root", "");
+        await Assertions.Expect(rootItem).ToContainTextAsync("human, depth 0, 2 generations up, human root");
+        await Assertions.Expect(page.Locator($"li[data-node-id='{child}']")).ToHaveAttributeAsync("data-on-path", "");
+        await Assertions.Expect(page.Locator("li[data-root]")).ToHaveCountAsync(1);
+        var axe = await page.RunAxe();
+        Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
+        Assert.Empty(_policyViolations);
+
+        // Click the root where the graph drew it: the focus moves there and its descendants can be asked for.
+        await Assertions.Expect(rootItem).ToHaveAttributeAsync("data-x", new System.Text.RegularExpressions.Regex(@"^-?\d+$"));
+        var box = (await page.GetByTestId("lineage-graph").BoundingBoxAsync())!;
+        var x = float.Parse((await rootItem.GetAttributeAsync("data-x"))!, System.Globalization.CultureInfo.InvariantCulture);
+        var y = float.Parse((await rootItem.GetAttributeAsync("data-y"))!, System.Globalization.CultureInfo.InvariantCulture);
+        await page.Mouse.ClickAsync(box.X + x, box.Y + y);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Lineage of document {root}");
+        await Assertions.Expect(page.GetByTestId("lineage-graph")).ToHaveAttributeAsync("data-node-count", "1");
+        await page.GetByLabel("Direction").SelectOptionAsync("descendants");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("lineage-graph")).ToHaveAttributeAsync("data-node-count", "3");
+        Assert.Equal([root, child, grandchild], await DrawnIdsAsync(page));
+    }
+
+    [Fact]
+    public async Task AWalkCutShortByDepthOffersExpandHereBothDirectionsDrawAndARelationFilterLeavesOtherRelationsOut()
+    {
+        var (root, child, grandchild) = await ChainAsync();
+
+        var page = await OpenAsync($"/documents/{grandchild}/lineage?direction=ancestors&maxDepth=1");
+
+        await Assertions.Expect(page.GetByTestId("lineage-graph")).ToHaveAttributeAsync("data-node-count", "2");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Expand here (document {child})" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("lineage-graph")).ToHaveAttributeAsync("data-node-count", "3");
+        await Assertions.Expect(page.Locator($"li[data-node-id='{root}']")).ToHaveAttributeAsync("data-root", "");
+
+        await page.GotoAsync($"/console/#/documents/{child}/lineage?direction=both&maxDepth=5");
+        await Assertions.Expect(page.GetByTestId("lineage-graph")).ToHaveAttributeAsync("data-node-count", "3");
+        await Assertions.Expect(page.Locator($"li[data-node-id='{grandchild}']")).ToContainTextAsync("1 generation down");
+
+        await page.GotoAsync($"/console/#/documents/{grandchild}/lineage?direction=ancestors&maxDepth=5&relation=summary_of");
+        await Assertions.Expect(page.GetByTestId("lineage-graph")).ToHaveAttributeAsync("data-node-count", "2");
+        Assert.Equal([child, grandchild], await DrawnIdsAsync(page));
+    }
+}
