@@ -39,6 +39,23 @@ public class ConsoleFixture : RegistryFixture
         return page;
     }
 
+    /// <summary>Signs <paramref name="page"/> in with this registry's key for <paramref name="role"/>, as a person would.</summary>
+    public async Task SignInAsync(IPage page, string role)
+    {
+        await page.GotoAsync("/console/");
+        await page.GetByLabel("API key").FillAsync(Key(role));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByTestId("role").WaitForAsync();
+    }
+
+    /// <summary>A fresh tab signed in as <paramref name="role"/>.</summary>
+    public async Task<IPage> SignedInAsync(string role)
+    {
+        var page = await NewPageAsync();
+        await SignInAsync(page, role);
+        return page;
+    }
+
     public override async ValueTask DisposeAsync()
     {
         if (Browser is not null)

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Provenance.Contracts.Documents;
 using Provenance.Testing;
@@ -10,38 +9,19 @@ namespace Provenance.Console.Tests;
 /// <summary>The console in a real browser against the real API: sign-in, the role shown, Find, a document, and axe.</summary>
 public sealed partial class ConsoleTests(ConsoleFixture registry) : IClassFixture<ConsoleFixture>
 {
-    async Task<IPage> SignedInAsync(string role)
-    {
-        var page = await registry.NewPageAsync();
-        await page.GotoAsync("/console/");
-        await page.GetByLabel("API key").FillAsync(registry.Key(role));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.GetByTestId("role").WaitForAsync();
-        return page;
-    }
-
     async Task<IPage> FindAsync(string role, string q)
     {
-        var page = await SignedInAsync(role);
+        var page = await registry.SignedInAsync(role);
         await page.GetByLabel("Find documents").FillAsync(q);
         await page.GetByRole(AriaRole.Button, new() { Name = "Find", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new() { Level = 2 }).WaitForAsync();
         return page;
     }
 
-    static async Task AssertNoSeriousViolationsAsync(IPage page)
-    {
-        var result = await page.RunAxe();
-
-        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}");
-        Assert.Empty(serious);
-    }
-
     [Fact]
     public async Task SigningInShowsTheKeysNameAndRoleAndKeepsTheKeyOutOfTheUrl()
     {
-        var page = await SignedInAsync("curator");
+        var page = await registry.SignedInAsync("curator");
 
         Assert.Equal("curator", await page.GetByTestId("role").TextContentAsync());
         Assert.Contains("test-curator", await page.GetByTestId("who").TextContentAsync());
@@ -65,7 +45,7 @@ public sealed partial class ConsoleTests(ConsoleFixture registry) : IClassFixtur
     [Fact]
     public async Task SigningOutForgetsTheKey()
     {
-        var page = await SignedInAsync("trainer");
+        var page = await registry.SignedInAsync("trainer");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
 
@@ -76,7 +56,7 @@ public sealed partial class ConsoleTests(ConsoleFixture registry) : IClassFixtur
     [Fact]
     public async Task ACrawlerIsNotOfferedFind()
     {
-        var page = await SignedInAsync("crawler");
+        var page = await registry.SignedInAsync("crawler");
 
         Assert.Equal("crawler", await page.GetByTestId("role").TextContentAsync());
         Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Find" }).CountAsync());
@@ -95,7 +75,7 @@ public sealed partial class ConsoleTests(ConsoleFixture registry) : IClassFixtur
         Assert.Equal("synthetic", await page.GetByTestId("class").TextContentAsync());
         await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { Name = "Decided by" })).ToContainTextAsync("declared assertion by test-crawler");
         await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("gpt-4o@2024-08-06");
-        await AssertNoSeriousViolationsAsync(page);
+        await Axe.AssertNoSeriousViolationsAsync(page);
     }
 
     [Fact]
@@ -123,7 +103,7 @@ public sealed partial class ConsoleTests(ConsoleFixture registry) : IClassFixtur
         await Assertions.Expect(page.GetByTestId("hit")).ToContainTextAsync($"mentioning {word} in passing");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = $"Document {doc.Id}" })).ToBeVisibleAsync();
         Assert.Matches(SearchRoute(), page.Url);
-        await AssertNoSeriousViolationsAsync(page);
+        await Axe.AssertNoSeriousViolationsAsync(page);
     }
 
     [Fact]
@@ -145,7 +125,7 @@ public sealed partial class ConsoleTests(ConsoleFixture registry) : IClassFixtur
         var policy = await response!.HeaderValueAsync("content-security-policy");
         Assert.Contains("script-src 'self' 'nonce-", policy);
         Assert.Empty(violations);
-        await AssertNoSeriousViolationsAsync(page);
+        await Axe.AssertNoSeriousViolationsAsync(page);
     }
 
     [GeneratedRegex(@"/console/#/find\?q=")]

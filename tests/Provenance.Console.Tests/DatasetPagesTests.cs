@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Provenance.Contracts.Datasets;
 using Provenance.Testing;
@@ -10,22 +9,6 @@ namespace Provenance.Console.Tests;
 /// <summary>The dataset pages in a real browser: a version's charts, the diff of two versions, and assembling from the form.</summary>
 public sealed class DatasetPagesTests(ConsoleFixture registry) : IClassFixture<ConsoleFixture>
 {
-    async Task<IPage> SignedInAsync(string role)
-    {
-        var page = await registry.NewPageAsync();
-        await page.GotoAsync("/console/");
-        await page.GetByLabel("API key").FillAsync(registry.Key(role));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.GetByTestId("role").WaitForAsync();
-        return page;
-    }
-
-    static async Task AssertNoSeriousViolationsAsync(IPage page)
-    {
-        var result = await page.RunAxe();
-        Assert.Empty(result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id} ({v.Impact}): {v.Help}"));
-    }
-
     static string NewDataset() => $"console-{Guid.NewGuid():N}"[..20];
 
     /// <summary>Six human documents, three synthetic by one generator and two by another, on a domain of their own.</summary>
@@ -56,7 +39,7 @@ public sealed class DatasetPagesTests(ConsoleFixture registry) : IClassFixture<C
         var version = await registry.Client("trainer").AssembleAsync(DatasetRequests.Spec(NewDataset(), domain, 11, 0.5));
         var risk = version.Manifest.CollapseRisk;
 
-        var page = await SignedInAsync("curator");
+        var page = await registry.SignedInAsync("curator");
         await page.GetByRole(AriaRole.Link, new() { Name = "Datasets", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = version.Ref, Exact = true }).ClickAsync();
 
@@ -84,7 +67,7 @@ public sealed class DatasetPagesTests(ConsoleFixture registry) : IClassFixture<C
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-ndjson").ClickAsync());
         Assert.Equal(11, File.ReadAllLines((await download.PathAsync())!).Length);
 
-        await AssertNoSeriousViolationsAsync(page);
+        await Axe.AssertNoSeriousViolationsAsync(page);
     }
 
     [Fact]
@@ -95,7 +78,7 @@ public sealed class DatasetPagesTests(ConsoleFixture registry) : IClassFixture<C
         var first = await trainer.AssembleAsync(DatasetRequests.Spec(NewDataset(), domain, 4, 1, classes: ["human"]));
         var second = await trainer.AssembleAsync(DatasetRequests.Spec(first.Dataset, domain, 11, 0.5, baseRef: first.Ref));
 
-        var page = await SignedInAsync("trainer");
+        var page = await registry.SignedInAsync("trainer");
         await page.GotoAsync($"/console/#/datasets/{Uri.EscapeDataString(second.Ref)}");
         await page.GetByRole(AriaRole.Link, new() { Name = "what changed" }).ClickAsync();
 
@@ -116,7 +99,7 @@ public sealed class DatasetPagesTests(ConsoleFixture registry) : IClassFixture<C
     {
         var domain = await CorpusAsync();
         var dataset = NewDataset();
-        var page = await SignedInAsync("trainer");
+        var page = await registry.SignedInAsync("trainer");
         await page.GetByRole(AriaRole.Link, new() { Name = "Datasets", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Assemble a version" }).ClickAsync();
         await page.GetByLabel("Dataset", new() { Exact = true }).FillAsync(dataset);
@@ -142,13 +125,13 @@ public sealed class DatasetPagesTests(ConsoleFixture registry) : IClassFixture<C
         await Assertions.Expect(page.GetByTestId("refusal")).ToContainTextAsync("infeasible_mix");
         var shortfall = page.GetByTestId("shortfall").First;
         await Assertions.Expect(shortfall.Locator("li").First).Not.ToBeEmptyAsync();
-        await AssertNoSeriousViolationsAsync(page);
+        await Axe.AssertNoSeriousViolationsAsync(page);
     }
 
     [Fact]
     public async Task ACuratorIsNotOfferedTheAssembleForm()
     {
-        var page = await SignedInAsync("curator");
+        var page = await registry.SignedInAsync("curator");
         await page.GetByRole(AriaRole.Link, new() { Name = "Datasets", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new() { Level = 1, Name = "Datasets" }).WaitForAsync();
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Provenance.Contracts.Assertions;
 using Provenance.Contracts.Documents;
@@ -22,22 +21,10 @@ public sealed class DocumentPageTests(DetectorConsoleFixture registry) : IClassF
 {
     async Task<IPage> DocumentPageAsync(string role, long id)
     {
-        var page = await registry.NewPageAsync();
-        await page.GotoAsync("/console/");
-        await page.GetByLabel("API key").FillAsync(registry.Key(role));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.GetByTestId("role").WaitForAsync();
+        var page = await registry.SignedInAsync(role);
         await page.EvaluateAsync($"location.hash = '/documents/{id}'");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Document {id}");
         return page;
-    }
-
-    static async Task AssertNoSeriousViolationsAsync(IPage page)
-    {
-        var result = await page.RunAxe();
-        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}");
-        Assert.Empty(serious);
     }
 
     [Fact]
@@ -60,7 +47,7 @@ public sealed class DocumentPageTests(DetectorConsoleFixture registry) : IClassF
         await Assertions.Expect(page.GetByTestId("class")).ToHaveTextAsync("human");
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("the document's class is now human");
         Assert.True(await page.EvaluateAsync<bool>("window.notReloaded === true"));
-        await AssertNoSeriousViolationsAsync(page);
+        await Axe.AssertNoSeriousViolationsAsync(page);
     }
 
     [Fact]
@@ -141,6 +128,6 @@ public sealed class DocumentPageTests(DetectorConsoleFixture registry) : IClassF
         }
         await Assertions.Expect(page.GetByTestId("legend").GetByRole(AriaRole.Listitem)).ToHaveCountAsync(5);
         await Assertions.Expect(page.GetByTestId("text")).ToContainTextAsync(text.Replace("\n\n", "", StringComparison.Ordinal)[..40]);
-        await AssertNoSeriousViolationsAsync(page);
+        await Axe.AssertNoSeriousViolationsAsync(page);
     }
 }

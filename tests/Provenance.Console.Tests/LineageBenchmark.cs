@@ -53,10 +53,7 @@ public sealed class LineageBenchmark(ConsoleFixture registry, ITestOutputHelper 
         {
             ContentType = "application/json", Body = """{"focus":1,"roots":[],"unanchored":[],"pending":[]}""",
         }));
-        await page.GotoAsync("/console/");
-        await page.GetByLabel("API key").FillAsync(registry.Key("curator"));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.GetByTestId("role").WaitForAsync();
+        await registry.SignInAsync(page, "curator");
 
         var started = await page.EvaluateAsync<double>("() => { const t = performance.now(); location.hash = '/documents/1/lineage?maxDepth=20'; return t; }");
         var canvas = page.GetByTestId("lineage-graph");

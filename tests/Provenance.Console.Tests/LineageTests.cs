@@ -1,4 +1,3 @@
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Provenance.Contracts.Documents;
 using Provenance.Testing;
@@ -20,10 +19,7 @@ public sealed class LineageTests(ConsoleFixture registry) : IClassFixture<Consol
                 _policyViolations.Add(message.Text);
             }
         };
-        await page.GotoAsync("/console/");
-        await page.GetByLabel("API key").FillAsync(registry.Key("curator"));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.GetByTestId("role").WaitForAsync();
+        await registry.SignInAsync(page, "curator");
         await page.EvaluateAsync("route => { location.hash = route; }", route);
         return page;
     }
@@ -58,8 +54,7 @@ public sealed class LineageTests(ConsoleFixture registry) : IClassFixture<Consol
         await Assertions.Expect(rootItem).ToContainTextAsync("human, depth 0, 2 generations up, human root");
         await Assertions.Expect(page.Locator($"li[data-node-id='{child}']")).ToHaveAttributeAsync("data-on-path", "");
         await Assertions.Expect(page.Locator("li[data-root]")).ToHaveCountAsync(1);
-        var axe = await page.RunAxe();
-        Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
+        await Axe.AssertNoSeriousViolationsAsync(page);
         Assert.Empty(_policyViolations);
 
         // Click the root where the graph drew it: the focus moves there and its descendants can be asked for.

@@ -1,4 +1,3 @@
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Provenance.Testing;
 
@@ -17,9 +16,7 @@ public sealed class OverviewPageTests(ConsoleFixture registry) : IClassFixture<C
         var undeclared = await crawler.RegisterAsync(TestDocuments.UniqueText("overview undeclared"));
 
         var page = await registry.NewPageAsync();
-        await page.GotoAsync("/console/");
-        await page.GetByLabel("API key").FillAsync(registry.Key("trainer"));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await registry.SignInAsync(page, "trainer");
         await page.GetByRole(AriaRole.Link, new() { Name = "Overview" }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Overview");
@@ -33,7 +30,6 @@ public sealed class OverviewPageTests(ConsoleFixture registry) : IClassFixture<C
         var recent = page.GetByTestId("recent").GetByRole(AriaRole.Link);
         await Assertions.Expect(recent).ToHaveTextAsync([$"Document {undeclared.Id}", $"Document {synthetic.Id}", $"Document {human.Id}"]);
 
-        var result = await page.RunAxe();
-        Assert.Empty(result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
+        await Axe.AssertNoSeriousViolationsAsync(page);
     }
 }

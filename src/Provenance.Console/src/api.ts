@@ -82,29 +82,6 @@ export interface DocumentDetail {
   text: string | null;
 }
 
-export interface LineageNode {
-  id: number;
-  contentHash: string;
-  class: string;
-  depth: number | null;
-  generator: string | null;
-  level: number;
-}
-
-export interface LineageEdge {
-  child: number;
-  parent: number;
-  relation: string;
-  generator: string | null;
-}
-
-export interface LineageGraph {
-  focus: number;
-  nodes: LineageNode[];
-  edges: LineageEdge[];
-  truncated: boolean;
-}
-
 export interface AssertClassRequest {
   class: string;
   note?: string;
