@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Provenance.Testing;
 
 namespace Provenance.Api.Tests.OpenLineage;
 
@@ -13,12 +12,12 @@ namespace Provenance.Api.Tests.OpenLineage;
 /// A real HTTP receiver in the test: Kestrel on 127.0.0.1, answering Marquez's <c>POST /api/v1/lineage</c> with 201 and
 /// keeping every event it was sent. It can be stopped and started again on the same port, as a catalogue that restarts.
 /// </summary>
-internal sealed class LineageReceiver : IAsyncDisposable
+public sealed class LineageReceiver : ITestReceiver
 {
     readonly ConcurrentQueue<JsonElement> _events = new();
     WebApplication? _app;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = LocalPorts.Free();
 
     public string Url => $"http://127.0.0.1:{Port}";
 
@@ -54,10 +53,4 @@ internal sealed class LineageReceiver : IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(StopAsync());
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

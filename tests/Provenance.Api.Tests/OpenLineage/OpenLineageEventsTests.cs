@@ -7,10 +7,8 @@ using Provenance.Testing;
 namespace Provenance.Api.Tests.OpenLineage;
 
 /// <summary>The API with OpenLineage on, sending to a real receiver that the tests stop and start.</summary>
-public sealed class OpenLineageFixture : RegistryFixture
+public sealed class OpenLineageFixture : ReceivingRegistryFixture<LineageReceiver>
 {
-    internal LineageReceiver Receiver { get; } = new();
-
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["OpenLineage:Url"] = Receiver.Url,
@@ -21,18 +19,6 @@ public sealed class OpenLineageFixture : RegistryFixture
         ["OpenLineage:MaxRetryDelay"] = "00:00:01",
         ["OpenLineage:Timeout"] = "00:00:02",
     };
-
-    public override async ValueTask InitializeAsync()
-    {
-        await Receiver.StartAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Receiver.DisposeAsync();
-    }
 }
 
 public sealed class OpenLineageEventsTests(OpenLineageFixture registry, ITestOutputHelper output) : IClassFixture<OpenLineageFixture>

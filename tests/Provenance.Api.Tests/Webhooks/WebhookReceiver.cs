@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -8,11 +6,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Webhooks;
 
 /// <summary>One request the receiver was sent, and what it answered.</summary>
-internal sealed record ReceivedWebhook(string Hook, IReadOnlyDictionary<string, string> Headers, string Body, int Answered)
+public sealed record ReceivedWebhook(string Hook, IReadOnlyDictionary<string, string> Headers, string Body, int Answered)
 {
     public JsonElement Event => JsonDocument.Parse(Body).RootElement;
 
@@ -32,13 +31,13 @@ internal sealed record ReceivedWebhook(string Hook, IReadOnlyDictionary<string, 
 /// A real webhook subscriber in the test: Kestrel on 127.0.0.1, taking <c>POST /hooks/{name}</c>, keeping every request
 /// with its headers and body, answering 500 to the first requests of a hook told to fail, and 204 otherwise.
 /// </summary>
-internal sealed class WebhookReceiver : IAsyncDisposable
+public sealed class WebhookReceiver : ITestReceiver
 {
     readonly ConcurrentQueue<ReceivedWebhook> _received = new();
     readonly ConcurrentDictionary<string, int> _failuresLeft = new();
     WebApplication? _app;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = LocalPorts.Free();
 
     public string Url(string hook) => $"http://127.0.0.1:{Port}/hooks/{hook}";
 
@@ -94,10 +93,4 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

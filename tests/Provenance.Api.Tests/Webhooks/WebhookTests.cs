@@ -9,10 +9,8 @@ using Provenance.Testing;
 namespace Provenance.Api.Tests.Webhooks;
 
 /// <summary>The API with the detector in process and webhook delivery polling fast, sending to a real receiver.</summary>
-public sealed class WebhookFixture : RegistryFixture
+public sealed class WebhookFixture : ReceivingRegistryFixture<WebhookReceiver>
 {
-    internal WebhookReceiver Receiver { get; } = new();
-
     protected override bool DetectorInProcess => true;
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
@@ -24,18 +22,6 @@ public sealed class WebhookFixture : RegistryFixture
         ["Webhooks:MaxRetryDelay"] = "00:00:01",
         ["Webhooks:Timeout"] = "00:00:02",
     };
-
-    public override async ValueTask InitializeAsync()
-    {
-        await Receiver.StartAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Receiver.DisposeAsync();
-    }
 }
 
 public sealed class WebhookTests(WebhookFixture registry, ITestOutputHelper output) : IClassFixture<WebhookFixture>

@@ -34,12 +34,7 @@ public class BrokerTimeoutTests
     [Fact]
     public async Task AnUnreachableBrokerAtTheStartFailsWithinTheBrokerTimeout()
     {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
+        var port = LocalPorts.Free();
         var clock = Stopwatch.StartNew();
 
         var failed = await Assert.ThrowsAsync<BrokerUnreachableException>(() => BusBatchSink.StartAsync(
