@@ -25,7 +25,7 @@ if [ "$1" = console ]; then
   # A browser benchmark run as an entry of the console's test project (test.sh starts its servers and the browser).
   log "building in Release"
   dotnet build "$root/tests/Provenance.Console.Tests" -c Release -nologo -v quiet >/dev/null
-  PROVENANCE_CONSOLE_BENCH=1 "$root/deploy/scripts/test.sh" --no-build --filter "FullyQualifiedName~Provenance.Console.Tests.LineageBenchmark" \
+  PROVENANCE_CONSOLE_BENCH=1 "$root/deploy/scripts/test.sh" "$root/tests/Provenance.Console.Tests" --no-build --filter "FullyQualifiedName~Provenance.Console.Tests.LineageBenchmark" \
     --logger "console;verbosity=detailed" 2>&1 | grep -E 'lineage explorer|Passed|Failed|Skipped'
   exit "${PIPESTATUS[0]}"
 fi

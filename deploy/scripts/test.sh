@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test against real servers: starts a throwaway PostgreSQL and RabbitMQ on 127.0.0.1, runs
 # `dotnet test` over the whole solution, and removes the servers afterwards. Extra arguments go to dotnet test,
-# for example: deploy/scripts/test.sh --filter "FullyQualifiedName~Lineage"
+# for example: deploy/scripts/test.sh --filter "FullyQualifiedName~Lineage". A test project's folder as the first
+# argument tests that project alone (with --no-build, the other projects need not have been built):
+# deploy/scripts/test.sh tests/Provenance.Console.Tests --no-build
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)
@@ -58,4 +60,9 @@ chmod +x "$scratch/restart-rabbitmq.sh"
 export PROVENANCE_TEST_RABBITMQ_RESTART="$scratch/restart-rabbitmq.sh"
 
 log "running the test suite"
-dotnet test "$root/Provenance.sln" -c Release --logger "console;verbosity=normal" "$@"
+target="$root/Provenance.sln"
+if [ $# -gt 0 ] && [ -d "$1" ] && [[ "$1" != -* ]]; then
+  target=$(realpath "$1")
+  shift
+fi
+dotnet test "$target" -c Release --logger "console;verbosity=normal" "$@"

@@ -67,6 +67,64 @@ public sealed class DocumentPageTests(DetectorConsoleFixture registry) : IClassF
     }
 
     [Fact]
+    public async Task ACuratorAssertsSyntheticWithAGeneratorAndAConfidence()
+    {
+        var doc = await registry.Client("crawler").RegisterAsync(TestDocuments.UniqueText("generator asserted"), "human");
+        var page = await DocumentPageAsync("curator", doc.Id);
+        await page.EvaluateAsync("window.notReloaded = true");
+        var generator = page.GetByLabel("Generator (optional)");
+        await Assertions.Expect(generator).ToBeHiddenAsync();
+
+        await page.GetByLabel("Class", new() { Exact = true }).SelectOptionAsync("synthetic");
+        await Assertions.Expect(generator).ToBeVisibleAsync();
+        await generator.FillAsync("writer@1");
+        await page.GetByLabel("Confidence (optional)").FillAsync("0.8");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Assert class" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("assertion")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByTestId("assertion").Nth(1)).ToContainTextAsync("synthetic by writer@1, confidence 0.80");
+        await Assertions.Expect(page.GetByTestId("class")).ToHaveTextAsync("synthetic");
+        Assert.True(await page.EvaluateAsync<bool>("window.notReloaded === true"));
+        var stored = (await registry.Client("curator").GetJsonAsync<DocumentResponse>($"/v1/documents/{doc.Id}")).Assertions[^1];
+        Assert.Equal(("writer@1", 0.8), (stored.Generator, stored.Confidence));
+        await Axe.AssertNoSeriousViolationsAsync(page);
+    }
+
+    [Fact]
+    public async Task AMalformedGeneratorShowsTheProblemAndAddsNothing()
+    {
+        var doc = await registry.Client("crawler").RegisterAsync(TestDocuments.UniqueText("bad generator"), "human");
+        var page = await DocumentPageAsync("curator", doc.Id);
+
+        await page.GetByLabel("Class", new() { Exact = true }).SelectOptionAsync("mixed");
+        await page.GetByLabel("Generator (optional)").FillAsync("writer@");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Assert class" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("assert-error")).ToContainTextAsync("is not of the form name@version");
+        await Assertions.Expect(page.GetByTestId("assert-error")).ToContainTextAsync("(invalid_generator)");
+        await Assertions.Expect(page.GetByTestId("assertion")).ToHaveCountAsync(1);
+        var stored = await registry.Client("curator").GetJsonAsync<DocumentResponse>($"/v1/documents/{doc.Id}");
+        Assert.Single(stored.Assertions);
+    }
+
+    [Fact]
+    public async Task AGeneratorTypedThenHiddenByAHumanClassIsNotSent()
+    {
+        var doc = await registry.Client("crawler").RegisterAsync(TestDocuments.UniqueText("generator hidden"), "synthetic", "gpt-4o@2024-08-06");
+        var page = await DocumentPageAsync("curator", doc.Id);
+
+        await page.GetByLabel("Class", new() { Exact = true }).SelectOptionAsync("mixed");
+        await page.GetByLabel("Generator (optional)").FillAsync("writer@1");
+        await page.GetByLabel("Class", new() { Exact = true }).SelectOptionAsync("human");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Assert class" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("assertion")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByTestId("class")).ToHaveTextAsync("human");
+        var stored = (await registry.Client("curator").GetJsonAsync<DocumentResponse>($"/v1/documents/{doc.Id}")).Assertions[^1];
+        Assert.Null(stored.Generator);
+    }
+
+    [Fact]
     public async Task ATrainerIsNotOfferedTheFormAndTheApiRefusesIt()
     {
         var doc = await registry.Client("crawler").RegisterAsync(TestDocuments.UniqueText("trainer view"), "human");

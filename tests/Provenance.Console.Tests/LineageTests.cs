@@ -92,4 +92,53 @@ public sealed class LineageTests(ConsoleFixture registry) : IClassFixture<Consol
         await Assertions.Expect(page.GetByTestId("lineage-graph")).ToHaveAttributeAsync("data-node-count", "2");
         Assert.Equal([child, grandchild], await DrawnIdsAsync(page));
     }
+
+    [Fact]
+    public async Task ASmallDrawLimitDrawsTheNearestNodesAndExpandHereDrawsAFrontierNodesNeighbours()
+    {
+        // Twelve human grandparents, four under each of three parents, under one focus: sixteen ancestors in the walk.
+        var crawler = registry.Client("crawler");
+        var grandparents = new List<long>();
+        for (var i = 0; i < 12; i++)
+        {
+            grandparents.Add((await crawler.RegisterAsync(TestDocuments.UniqueText($"grandparent {i}"), "human")).Id);
+        }
+        var parents = new List<long>();
+        for (var p = 0; p < 3; p++)
+        {
+            parents.Add((await crawler.RegisterAsync(TestDocuments.UniqueText($"parent {p}"), "synthetic", "gpt-4o@2024-08-06",
+                [.. grandparents.Skip(4 * p).Take(4).Select(g => new ParentReferenceRequest(g, Relation: "generated_from"))])).Id);
+        }
+        var focus = await crawler.RegisterAsync(TestDocuments.UniqueText("focus of sixteen"), "synthetic", "gpt-4o@2024-08-06",
+            [.. parents.Select(p => new ParentReferenceRequest(p, Relation: "summary_of"))]);
+
+        var page = await OpenAsync($"/documents/{focus.Id}/lineage?maxDepth=3&draw=10");
+
+        var graph = page.GetByTestId("lineage-graph");
+        await Assertions.Expect(graph).ToHaveAttributeAsync("data-node-count", "10");
+        await Assertions.Expect(page.GetByTestId("lineage-status")).ToContainTextAsync("10 of 16 nodes drawn");
+        await Assertions.Expect(page.GetByLabel("Draw at most")).ToHaveValueAsync("10");
+        long[] nearest = [.. grandparents.Take(6), .. parents, focus.Id];
+        Assert.Equal(nearest, await DrawnIdsAsync(page));
+        await Assertions.Expect(page.Locator("li[data-expandable]")).ToHaveCountAsync(2);
+        var frontier = page.Locator($"li[data-node-id='{parents[2]}']");
+        await Assertions.Expect(frontier).ToHaveAttributeAsync("data-expandable", "");
+        await Assertions.Expect(page.Locator($"li[data-node-id='{parents[0]}']")).Not.ToHaveAttributeAsync("data-expandable", "");
+
+        await frontier.GetByRole(AriaRole.Button, new() { Name = $"Expand here (document {parents[2]})" }).ClickAsync();
+
+        await Assertions.Expect(graph).ToHaveAttributeAsync("data-node-count", "14");
+        await Assertions.Expect(page.GetByTestId("lineage-status")).ToContainTextAsync("14 of 16 nodes drawn");
+        long[] expanded = [.. grandparents.Take(6), .. grandparents.Skip(8), .. parents, focus.Id];
+        Assert.Equal(expanded, await DrawnIdsAsync(page));
+        await Assertions.Expect(page.Locator("li[data-expandable]")).ToHaveCountAsync(1);
+
+        // The limit travels with a click on a node, and one past the maximum is drawn as the maximum.
+        await page.GetByRole(AriaRole.Link, new() { Name = $"Document {parents[1]}", Exact = true }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("draw=10$"));
+        await page.GotoAsync($"/console/#/documents/{focus.Id}/lineage?maxDepth=3&draw=5000");
+        await Assertions.Expect(graph).ToHaveAttributeAsync("data-node-count", "16");
+        await Assertions.Expect(page.GetByLabel("Draw at most")).ToHaveValueAsync("2000");
+        await Axe.AssertNoSeriousViolationsAsync(page);
+    }
 }

@@ -84,6 +84,8 @@ export interface DocumentDetail {
 
 export interface AssertClassRequest {
   class: string;
+  confidence?: number;
+  generator?: string;
   note?: string;
 }
 

@@ -1,7 +1,7 @@
 // A document: metadata, current class and the assertion that decides it, sightings, parents, children and pending
 // edges, the assertion history as a timeline, the text shaded by the detector's segment scores, and (for a key that
 // may assert) a form to assert a class, whose result joins the history without a reload.
-import { ApiError, api, type Assertion, type DocumentDetail, type LineageGraph } from '../api';
+import { ApiError, api, type AssertClassRequest, type Assertion, type DocumentDetail, type LineageGraph } from '../api';
 import { append, formatTime, h, link, sourceLink } from '../dom';
 import { session } from '../session';
 
@@ -64,10 +64,25 @@ function timeline(assertions: Assertion[]): HTMLElement {
     }));
 }
 
-/** Asserting a class (curator and admin keys): POST …/assertions, then the facts and the history are fetched again. */
+/** The classes that name a generator; the registry refuses one with human or unknown. */
+const WithGenerator = ['synthetic', 'mixed'];
+
+/**
+ * Asserting a class (curator and admin keys): POST …/assertions, then the facts and the history are fetched again.
+ * Confidence is optional; the generator field is shown, and sent, only for the classes that take one.
+ */
 function assertForm(id: number, refresh: () => Promise<void>): HTMLElement {
   const select = h('select', { id: 'assert-class', name: 'class', required: true },
     h('option', { value: '' }, 'Choose a class'), ...Classes.map((c) => h('option', { value: c }, c)));
+  const confidence = h('input', { id: 'assert-confidence', name: 'confidence', type: 'number', min: 0, max: 1, step: 0.01,
+    inputmode: 'decimal', 'aria-describedby': 'assert-confidence-help' });
+  const generator = h('input', { id: 'assert-generator', name: 'generator', type: 'text', size: 30, autocomplete: 'off',
+    spellcheck: 'false', 'aria-describedby': 'assert-generator-help' });
+  const generatorField = h('div', { hidden: true, 'data-testid': 'assert-generator-field' },
+    h('label', { for: 'assert-generator' }, 'Generator (optional)'), generator,
+    h('p', { id: 'assert-generator-help', class: 'help' }, 'name@version, e.g. gpt-4o@2024-08-06: the model that wrote the text.'));
+  const showGenerator = () => { generatorField.hidden = !WithGenerator.includes(select.value); };
+  select.addEventListener('change', showGenerator);
   const note = h('textarea', { id: 'assert-note', name: 'note', rows: 2, cols: 60, 'aria-describedby': 'assert-note-help' });
   const status = h('p', { class: 'status', role: 'status', 'data-testid': 'assert-status' });
   const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'assert-error' });
@@ -75,6 +90,9 @@ function assertForm(id: number, refresh: () => Promise<void>): HTMLElement {
   const form = h('form', { class: 'assert', 'aria-labelledby': 'assert-title' },
     h('h2', { id: 'assert-title' }, 'Assert a class'),
     h('label', { for: 'assert-class' }, 'Class'), select,
+    h('label', { for: 'assert-confidence' }, 'Confidence (optional)'), confidence,
+    h('p', { id: 'assert-confidence-help', class: 'help' }, 'From 0 to 1: how sure you are of the class.'),
+    generatorField,
     h('label', { for: 'assert-note' }, 'Note (optional)'), note,
     h('p', { id: 'assert-note-help', class: 'help' },
       'Kept with the assertion. A curator assertion outranks declarations and detector verdicts; the history keeps what came before.'),
@@ -88,12 +106,17 @@ function assertForm(id: number, refresh: () => Promise<void>): HTMLElement {
       select.focus();
       return;
     }
+    const request: AssertClassRequest = { class: select.value };
+    if (confidence.value.trim()) request.confidence = confidence.valueAsNumber;
+    if (!generatorField.hidden && generator.value.trim()) request.generator = generator.value.trim();
+    if (note.value.trim()) request.note = note.value;
     button.disabled = true;
     try {
-      const result = await api.assert(id, { class: select.value, ...(note.value.trim() ? { note: note.value } : {}) });
+      const result = await api.assert(id, request);
       await refresh();
       status.textContent = `Asserted ${result.assertion.class}; the document's class is now ${result.class}.`;
       form.reset();
+      showGenerator();
     } catch (e) {
       error.textContent = e instanceof ApiError
         ? `${e.detail}${e.code ? ` (${e.code})` : ''}`

@@ -8,13 +8,20 @@ export const Relations = ['generated_from', 'paraphrase_of', 'translation_of', '
 const Directions: LineageDirection[] = ['ancestors', 'descendants', 'both'];
 const DefaultMaxDepth = 3;
 
-/** The most nodes drawn at once; the nearest generations are drawn first, the rest wait behind "expand here". */
+/**
+ * The most nodes drawn at once, and the default; the nearest generations are drawn first, the rest wait behind
+ * "expand here". A curator may draw fewer (`draw` in the route, at least MinDrawLimit); the controls offer DrawLimits.
+ */
 export const DrawLimit = 2000;
+const MinDrawLimit = 10;
+const DrawLimits = [100, 500, DrawLimit];
 
 export interface LineageView {
   direction: LineageDirection;
   maxDepth: number;
   relations: string[];
+  /** The most nodes drawn at once, MinDrawLimit..DrawLimit. */
+  draw: number;
 }
 
 /** What is loaded and what of it is drawn, with the marks the drawing needs. */
@@ -37,12 +44,19 @@ export function parseView(query: URLSearchParams): LineageView {
   const direction = Directions.find((d) => d === query.get('direction')) ?? 'ancestors';
   const depth = Number.parseInt(query.get('maxDepth') ?? '', 10);
   const relations = (query.get('relation') ?? '').split(',').filter((r) => Relations.includes(r));
-  return { direction, maxDepth: Number.isInteger(depth) && depth >= 1 && depth <= 1000 ? depth : DefaultMaxDepth, relations };
+  const draw = Number.parseInt(query.get('draw') ?? '', 10);
+  return {
+    direction,
+    maxDepth: Number.isInteger(depth) && depth >= 1 && depth <= 1000 ? depth : DefaultMaxDepth,
+    relations,
+    draw: Number.isInteger(draw) ? Math.min(Math.max(draw, MinDrawLimit), DrawLimit) : DrawLimit,
+  };
 }
 
 export function lineageRoute(ref: string | number, view: LineageView): string {
   const query = new URLSearchParams({ direction: view.direction, maxDepth: String(view.maxDepth) });
   if (view.relations.length) query.set('relation', view.relations.join(','));
+  if (view.draw !== DrawLimit) query.set('draw', String(view.draw));
   return `/documents/${encodeURIComponent(String(ref))}/lineage?${query}`;
 }
 
@@ -50,10 +64,14 @@ function controls(ref: string, view: LineageView): HTMLFormElement {
   const direction = h('select', { id: 'lineage-direction', name: 'direction' },
     ...Directions.map((d) => h('option', { value: d, selected: d === view.direction }, d)));
   const depth = h('input', { id: 'lineage-depth', name: 'maxDepth', type: 'number', min: 1, max: 1000, value: view.maxDepth, required: true });
+  const limits = DrawLimits.includes(view.draw) ? DrawLimits : [...DrawLimits, view.draw].sort((a, b) => a - b);
+  const draw = h('select', { id: 'lineage-draw', name: 'draw' },
+    ...limits.map((n) => h('option', { value: n, selected: n === view.draw }, n.toLocaleString('en'))));
   const boxes = Relations.map((r) => h('input', { type: 'checkbox', name: 'relation', value: r, id: `relation-${r}`, checked: view.relations.includes(r) }));
   const form = h('form', { class: 'lineage-controls' },
     h('div', {}, h('label', { for: 'lineage-direction' }, 'Direction'), direction),
     h('div', {}, h('label', { for: 'lineage-depth' }, 'Generations'), depth),
+    h('div', {}, h('label', { for: 'lineage-draw' }, 'Draw at most'), draw),
     h('fieldset', {}, h('legend', {}, 'Relations (none ticked: all)'),
       ...boxes.map((box) => h('span', { class: 'relation' }, box, h('label', { for: box.id }, box.value)))),
     h('button', { type: 'submit' }, 'Show'));
@@ -63,6 +81,7 @@ function controls(ref: string, view: LineageView): HTMLFormElement {
       direction: direction.value as LineageDirection,
       maxDepth: Number(depth.value),
       relations: boxes.filter((b) => b.checked).map((b) => b.value),
+      draw: Number(draw.value),
     });
   });
   return form;
@@ -104,7 +123,7 @@ export async function renderLineage(main: HTMLElement, ref: string, query: URLSe
     focus: graph.focus,
     nodes,
     edges: new Map(graph.edges.map((e) => [edgeKey(e), e])),
-    drawn: new Set(nearestFirst.slice(0, DrawLimit).map((n) => n.id)),
+    drawn: new Set(nearestFirst.slice(0, view.draw).map((n) => n.id)),
     expandable: new Set(),
     roots: new Set((roots?.roots ?? []).map((r) => r.id)),
     onPath: new Set(),
@@ -139,8 +158,10 @@ export async function renderLineage(main: HTMLElement, ref: string, query: URLSe
       canvas.dataset.nodeCount = String(model.drawn.size);
     }));
     const hidden = model.nodes.size - model.drawn.size;
-    status.textContent = `${model.drawn.size} node${model.drawn.size === 1 ? '' : 's'} drawn`
-      + (hidden > 0 ? `, ${hidden} more loaded (expand a node to draw its neighbours)` : '')
+    status.textContent = (hidden > 0
+      ? `${model.drawn.size} of ${model.nodes.size} nodes drawn (at most ${view.draw.toLocaleString('en')} at first; `
+        + 'expand a node to draw its neighbours)'
+      : `${model.drawn.size} node${model.drawn.size === 1 ? '' : 's'} drawn`)
       + (graph.truncated ? `; the walk stops at ${view.maxDepth} generation${view.maxDepth === 1 ? '' : 's'} or the registry's node limit` : '')
       + '.';
     list.replaceChildren(...[...model.drawn].map((id) => model.nodes.get(id)!)
@@ -148,6 +169,7 @@ export async function renderLineage(main: HTMLElement, ref: string, query: URLSe
       .map((n) => h('li', {
         'data-node-id': n.id, 'data-class': n.class, 'data-level': n.level,
         'data-root': model.roots.has(n.id), 'data-on-path': model.onPath.has(n.id), 'data-focus': n.id === model.focus,
+        'data-expandable': model.expandable.has(n.id),
       },
       n.id === model.focus ? h('strong', {}, `Document ${n.id}`) : link(lineageRoute(n.id, view), `Document ${n.id}`),
       ` ${n.class}, depth ${n.depth ?? 'unknown'}, ${n.level === 0 ? 'focus' : `${Math.abs(n.level)} generation${Math.abs(n.level) === 1 ? '' : 's'} ${n.level < 0 ? 'up' : 'down'}`}`,
