@@ -66,7 +66,8 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
             await Execute(seeding, "VACUUM (ANALYZE) documents", ct);
             Report.Line("seed: VACUUM ANALYZE documents", "visibility map for index-only scans", $"{vacuum.Elapsed.TotalSeconds:N1} s", "");
         }
-        await PrintShapeAsync(dataSource, ct);
+        // A scan of the whole registry, like the seeding: on a busy machine it can outlast the command timeout.
+        await PrintShapeAsync(seeding, ct);
 
         var assembler = new DatasetAssembler(dataSource, new DatasetQueries(dataSource), NullLogger<DatasetAssembler>.Instance);
         var dataset = $"bench-{DateTime.UtcNow:yyyyMMddHHmmss}";
@@ -87,6 +88,11 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
         var t = stored.Timings;
         Report.Line("assemble: version", $"{v.Documents:N0} of {o.RegistryDocuments:N0} documents", $"{elapsed.TotalSeconds:N2} s",
             string.Create(CultureInfo.InvariantCulture, $"selection {t.Selection.TotalSeconds:N2} s ({t.CandidatesRead:N0} candidates read), manifest {t.Manifest.TotalSeconds:N2} s, write {t.Write.TotalSeconds:N2} s"));
+        foreach (var phase in t.Phases ?? [])
+        {
+            Report.Line("  phase", phase.Name, $"{phase.Elapsed.TotalSeconds:N3} s",
+                phase.Cpu is { } cpu ? $"{cpu.TotalSeconds:N3} s of this process's CPU" : "");
+        }
         var byClass = v.Manifest.Stats.ByClass.ToDictionary(c => c.Class, c => c.Documents);
         Report.Line("assemble: composition", $"human {byClass["human"]:N0}, synthetic {byClass["synthetic"]:N0}, mixed {byClass["mixed"]:N0}",
             string.Create(CultureInfo.InvariantCulture, $"human {v.HumanShare:0.0%}"),
@@ -94,13 +100,18 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
 
         // 2. The same per-class counts drawn with ORDER BY random(): a full scan and sort of each class.
         var naive = await NaiveSelectionAsync(dataSource, byClass["human"], byClass["synthetic"], byClass["mixed"], ct);
-        Report.Line("naive: ORDER BY random() LIMIT n", "same per-class counts and depth filter, no caps", $"{naive.TotalSeconds:N2} s",
-            string.Create(CultureInfo.InvariantCulture, $"{naive.TotalSeconds / t.Selection.TotalSeconds:N1}x the keyed selection, {naive.TotalSeconds / elapsed.TotalSeconds:N1}x the whole assembly"));
+        Report.Line("naive: ORDER BY random() LIMIT n", "same per-class counts and depth filter, no caps", $"{naive.TotalSeconds:N2} s", "");
 
         // The same row counts read straight from the sample-key index, without the mix rules: the SQL-only comparison.
         var keyed = await KeyedSelectionAsync(dataSource, byClass["human"], byClass["synthetic"], byClass["mixed"], ct);
-        Report.Line("keyed: index range reads only", "same per-class counts, from the seed's start key", $"{keyed.TotalSeconds:N2} s",
-            string.Create(CultureInfo.InvariantCulture, $"ORDER BY random() takes {naive.TotalSeconds / keyed.TotalSeconds:N1}x as long"));
+        Report.Line("keyed: index range reads only", "same per-class counts, from the seed's start key", $"{keyed.TotalSeconds:N2} s", "");
+
+        // The two ratios the selection is held to, from figures of this one run (a busy machine slows all of them).
+        Report.Line("ratio: selection / raw reads", $"{t.Selection.TotalSeconds:N2} s / {keyed.TotalSeconds:N2} s",
+            string.Create(CultureInfo.InvariantCulture, $"{t.Selection.TotalSeconds / keyed.TotalSeconds:N2}x"), "the mix rules' cost over the index reads (goal: within 2x)");
+        Report.Line("ratio: ORDER BY random() / assembly", $"{naive.TotalSeconds:N2} s / {elapsed.TotalSeconds:N2} s",
+            string.Create(CultureInfo.InvariantCulture, $"{naive.TotalSeconds / elapsed.TotalSeconds:N2}x"),
+            string.Create(CultureInfo.InvariantCulture, $"the whole assembly, stored (goal: at least 5x); selection alone {naive.TotalSeconds / t.Selection.TotalSeconds:N2}x"));
 
         // 3. Determinism: the same spec on the same registry gives the same manifest.
         clock.Restart();

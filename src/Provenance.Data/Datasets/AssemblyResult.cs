@@ -23,7 +23,8 @@ public sealed record AssemblyRefused(string Code, string Detail, IReadOnlyList<M
 /// <param name="Manifest">Statistics, report, canonical manifest and its hash.</param>
 /// <param name="Write">Storing the version and its document list.</param>
 /// <param name="CandidatesRead">Candidate documents read from the index (base excluded).</param>
-public sealed record AssemblyTimings(TimeSpan Selection, TimeSpan Manifest, TimeSpan Write, long CandidatesRead)
+/// <param name="Phases">The three, phase by phase.</param>
+public sealed record AssemblyTimings(TimeSpan Selection, TimeSpan Manifest, TimeSpan Write, long CandidatesRead, IReadOnlyList<AssemblyPhase>? Phases = null)
 {
     public TimeSpan Total => Selection + Manifest + Write;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 using Provenance.Domain.Assertions;
 using Provenance.Domain.Datasets;
@@ -33,6 +34,8 @@ internal sealed class CandidateStream : IAsyncDisposable
     int _segment;
     long _afterKey;
     long _afterId;
+    long _readTicks;
+    int _chunks;
 
     /// <summary>A stream that reads on <paramref name="conn"/>, in <paramref name="tx"/>, and disposes both.</summary>
     public CandidateStream(NpgsqlConnection conn, NpgsqlTransaction tx, MixSpec spec, ProvenanceClass registryClass, IReadOnlySet<long> exclude, int chunkSize)
@@ -53,6 +56,13 @@ internal sealed class CandidateStream : IAsyncDisposable
     public (ulong Order, long Id) Head => (_buffer.Peek().Order, _buffer.Peek().Candidate.Document.Id);
 
     public MixCandidate Take() => _buffer.Dequeue().Candidate;
+
+    public ProvenanceClass Class => _class;
+
+    /// <summary>Time spent reading chunks (mostly ahead, beside the merge), and how many were read.</summary>
+    public TimeSpan ReadTime => Stopwatch.GetElapsedTime(0, _readTicks);
+
+    public int Chunks => _chunks;
 
     /// <summary>
     /// The most weight the selector could take from this stream now. Documents of unknown provenance in it may count
@@ -102,6 +112,20 @@ internal sealed class CandidateStream : IAsyncDisposable
     }
 
     async Task<List<Entry>> ReadChunkAsync(long room, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await ReadChunkCoreAsync(room, ct);
+        }
+        finally
+        {
+            _readTicks += Stopwatch.GetTimestamp() - started;
+            _chunks++;
+        }
+    }
+
+    async Task<List<Entry>> ReadChunkCoreAsync(long room, CancellationToken ct)
     {
         var entries = new List<Entry>(_chunkSize);
         var read = 0;

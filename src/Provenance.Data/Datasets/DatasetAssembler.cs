@@ -73,7 +73,8 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
         try
         {
             var clock = Stopwatch.StartNew();
-            var selection = await SnapshotSelection.SelectAsync(dataSource, spec, ChunkSize, ct);
+            var phases = new AssemblyPhases();
+            var selection = await SnapshotSelection.SelectAsync(dataSource, spec, ChunkSize, phases, ct);
             var selectedIn = clock.Elapsed;
             switch (selection)
             {
@@ -81,7 +82,7 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
                     await EndFailedAsync(run, refused.Refusal.Detail, null);
                     return refused.Refusal;
                 case Selected selected:
-                    return await DescribeAndStoreAsync(spec, selected, selectedIn, requestedBy, requestId, preview, run, ct);
+                    return await DescribeAndStoreAsync(spec, selected, selectedIn, phases, requestedBy, requestId, preview, run, ct);
                 default:
                     throw new InvalidOperationException($"unexpected selection result {selection.GetType().Name}");
             }
@@ -113,17 +114,18 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
     }
 
     /// <summary>Describes the <paramref name="selected"/> documents and stores them as a version, unless this is a preview.</summary>
-    async Task<AssemblyResult> DescribeAndStoreAsync(MixSpec spec, Selected selected, TimeSpan selectedIn, string requestedBy, Guid? requestId,
-        bool preview, LineageRun? run, CancellationToken ct)
+    async Task<AssemblyResult> DescribeAndStoreAsync(MixSpec spec, Selected selected, TimeSpan selectedIn, AssemblyPhases phases, string requestedBy,
+        Guid? requestId, bool preview, LineageRun? run, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var (manifest, version) = Describe(spec, selected, requestedBy, requestId);
+        phases.Restart();
+        var (manifest, version) = Describe(spec, selected, requestedBy, requestId, phases);
         var manifestedIn = clock.Elapsed;
         var hash = ManifestFormat.ToText(version.Hash);
         if (preview)
         {
             return new AssemblyPreviewed(new DatasetPreviewResponse(hash, version.Stats.Documents, version.Stats.Tokens, manifest),
-                new AssemblyTimings(selectedIn, manifestedIn, default, selected.CandidatesRead));
+                new AssemblyTimings(selectedIn, manifestedIn, default, selected.CandidatesRead, phases.All));
         }
 
         clock.Restart();
@@ -136,7 +138,7 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
             }
             await WebhookOutbox.AddAsync(conn, [VersionCreated(id, number, hash, manifest)], ct);
         }
-        var (versionId, created) = await TransientRetry.RunAsync(() => _writer.WriteAsync(version, ReportAsync, ct), logger, ct);
+        var (versionId, created) = await TransientRetry.RunAsync(() => _writer.WriteAsync(version, ReportAsync, phases, ct), logger, ct);
         var writtenIn = clock.Elapsed;
         if (created)
         {
@@ -149,7 +151,7 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
             await lineage!.AddAsync(run.RunId, RunEvents.Complete,
                 RunEvents.CompleteEvent(lineage.Settings!, run, DateTimeOffset.UtcNow, stored.Version, stored.ManifestHash, stored.Manifest), ct);
         }
-        return new AssemblyStored(stored, created, new AssemblyTimings(selectedIn, manifestedIn, writtenIn, selected.CandidatesRead));
+        return new AssemblyStored(stored, created, new AssemblyTimings(selectedIn, manifestedIn, writtenIn, selected.CandidatesRead, phases.All));
     }
 
     /// <summary>The <c>dataset.version.created</c> webhook event of a version just stored.</summary>
@@ -164,19 +166,23 @@ public sealed partial class DatasetAssembler(NpgsqlDataSource dataSource, Datase
     }
 
     /// <summary>The version's statistics, collapse-risk report and canonical manifest, and the version to store.</summary>
-    static (DatasetManifest Manifest, NewDatasetVersion Version) Describe(MixSpec spec, Selected selected, string requestedBy, Guid? requestId)
+    static (DatasetManifest Manifest, NewDatasetVersion Version) Describe(MixSpec spec, Selected selected, string requestedBy, Guid? requestId,
+        AssemblyPhases phases)
     {
         var documents = selected.Documents;
         string? GeneratorName(int g) => g == MixSelector.Unattributed ? null : selected.GeneratorNames.GetValueOrDefault(g, $"generator {g}");
         var stats = MixReport.Stats(documents);
+        phases.End("manifest: statistics");
         var risk = MixReport.CollapseRisk(spec, documents, selected.BaseCount, new MixReportContext(
             selected.Registry.Domains, selected.Registry.Without, selected.BaseReclassified, selected.Base?.HumanShare,
             g => GeneratorName(g) ?? "model-written text that names no generator"));
         var manifest = new DatasetManifest(ManifestFormat.Format, spec.Dataset, DatasetMapping.Canonical(spec, selected.Base?.Ref),
             selected.Base is { } b ? new DatasetBaseReference(b.Id, b.Dataset, b.Number, ManifestFormat.ToText(b.ManifestHash)) : null,
             DatasetMapping.ToContract(stats, spec.Unit, GeneratorName), DatasetMapping.ToContract(risk, GeneratorName));
+        phases.End("manifest: collapse-risk report");
         var header = ManifestFormat.Header(manifest);
         var hash = ManifestFormat.Hash(header, documents);
+        phases.End("manifest: header and hash");
         return (manifest, new NewDatasetVersion(spec.Dataset, selected.Base?.Id, header, hash, documents, stats, risk.HumanShare, requestedBy, requestId));
     }
 

@@ -29,8 +29,14 @@ internal sealed class DatasetVersionWriter(NpgsqlDataSource dataSource)
     /// OpenLineage COMPLETE event, the <c>dataset.version.created</c> webhook event), so that the version and what reports
     /// it commit together or not at all.
     /// </summary>
-    public async Task<(long Id, bool Created)> WriteAsync(NewDatasetVersion version, Func<NpgsqlConnection, long, int, Task>? alsoWrite, CancellationToken ct)
+    public async Task<(long Id, bool Created)> WriteAsync(NewDatasetVersion version, Func<NpgsqlConnection, long, int, Task>? alsoWrite, AssemblyPhases? phases,
+        CancellationToken ct)
     {
+        phases?.Restart();
+        if (FirstRepeated(version.Documents) is { } duplicate)
+        {
+            throw new InvalidOperationException($"document {duplicate} would be in a version of {version.Dataset} twice; nothing was written.");
+        }
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var datasetId = await DatasetIdAsync(conn, version.Dataset, ct);
@@ -42,22 +48,15 @@ internal sealed class DatasetVersionWriter(NpgsqlDataSource dataSource)
             return (found, false);
         }
         var (versionId, number) = await InsertVersionAsync(conn, datasetId, version, ct);
+        phases?.End("write: lock and version row");
         await CopyDocumentsAsync(conn, versionId, version.Documents, ct);
-        await using (var twice = new NpgsqlCommand("""
-            SELECT document_id FROM dataset_version_documents WHERE version_id = @v GROUP BY document_id HAVING count(*) > 1 LIMIT 1
-            """, conn))
-        {
-            twice.Parameters.Add(new NpgsqlParameter<long>("v", versionId));
-            if (await twice.ExecuteScalarAsync(ct) is long duplicate)
-            {
-                throw new InvalidOperationException($"document {duplicate} would be in version {versionId} twice; nothing was written.");
-            }
-        }
+        phases?.End("write: COPY of the document list");
         if (alsoWrite is not null)
         {
             await alsoWrite(conn, versionId, number);
         }
         await tx.CommitAsync(ct);
+        phases?.End("write: events and commit");
         return (versionId, true);
     }
 
@@ -127,4 +126,22 @@ internal sealed class DatasetVersionWriter(NpgsqlDataSource dataSource)
 
     static Task WriteNullableAsync(NpgsqlBinaryImporter w, int? value, NpgsqlDbType type, CancellationToken ct) =>
         value is null ? w.WriteNullAsync(ct) : w.WriteAsync(value.Value, type, ct);
+
+    /// <summary>
+    /// The first document that is in <paramref name="documents"/> more than once, or null: the last check before anything
+    /// is written. In memory rather than a GROUP BY over the rows just copied, which cost the server a sort of the whole
+    /// version (0.2 s for 200,000 documents on a busy machine).
+    /// </summary>
+    static long? FirstRepeated(IReadOnlyList<MixDocument> documents)
+    {
+        var seen = new HashSet<long>(documents.Count);
+        foreach (var d in documents)
+        {
+            if (!seen.Add(d.Id))
+            {
+                return d.Id;
+            }
+        }
+        return null;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using Provenance.Domain.Assertions;
@@ -12,7 +13,7 @@ namespace Provenance.Data.Datasets;
 /// </summary>
 internal static class SnapshotSelection
 {
-    public static async Task<SelectionResult> SelectAsync(NpgsqlDataSource dataSource, MixSpec spec, int chunkSize, CancellationToken ct)
+    public static async Task<SelectionResult> SelectAsync(NpgsqlDataSource dataSource, MixSpec spec, int chunkSize, AssemblyPhases phases, CancellationToken ct)
     {
         await using var snapshot = await AssemblySnapshot.OpenAsync(dataSource, ct);
 
@@ -42,11 +43,14 @@ internal static class SnapshotSelection
             return Refuse(AssemblyRefused.Infeasible,
                 $"No documents added to base {baseVersion.Ref} can meet the spec. " + MixShortfall.Describe(shortfalls), shortfalls);
         }
-        var read = await RunPassAsync(snapshot, spec, selector, baseIds, chunkSize, ct);
+        phases.End("selection: snapshot, base, generators");
+        var read = await RunPassAsync(snapshot, spec, selector, baseIds, chunkSize, phases, ct);
+        phases.End("selection: pass 1");
         if (selector.BetterAllocation() is { } allocation)
         {
             selector = new MixSelector(spec, baseDocuments, baseSignatures, allocation);
-            read += await RunPassAsync(snapshot, spec, selector, baseIds, chunkSize, ct);
+            read += await RunPassAsync(snapshot, spec, selector, baseIds, chunkSize, phases, ct);
+            phases.End("selection: pass 2");
         }
         var outcome = selector.Finish(Name);
         if (!outcome.Met)
@@ -55,8 +59,11 @@ internal static class SnapshotSelection
             outcome = selector.Finish(Name, pool, supply);
             return Refuse(AssemblyRefused.Infeasible, Explain(spec, selector, outcome.Shortfalls), outcome.Shortfalls);
         }
+        phases.Restart();
         var registry = await snapshot.RegistryDomainsAsync();
+        phases.End("selection: waiting for the registry's domain count");
         await snapshot.CommitAsync(ct);
+        phases.End("selection: commit");
         return new Selected(outcome.Documents, outcome.BaseCount, baseVersion, reclassified, names, registry, read);
     }
 
@@ -70,7 +77,7 @@ internal static class SnapshotSelection
 
     /// <summary>Offers candidates to <paramref name="selector"/> in the order of their sample keys across all classes.</summary>
     static async Task<long> RunPassAsync(AssemblySnapshot snapshot, MixSpec spec, MixSelector selector, IReadOnlySet<long> baseIds, int chunkSize,
-        CancellationToken ct)
+        AssemblyPhases phases, CancellationToken ct)
     {
         var classes = new List<ProvenanceClass>();
         foreach (var cls in (ReadOnlySpan<ProvenanceClass>)[ProvenanceClass.Human, ProvenanceClass.Synthetic, ProvenanceClass.Mixed])
@@ -91,23 +98,25 @@ internal static class SnapshotSelection
             {
                 streams.Add(await snapshot.OpenStreamAsync(spec, cls, baseIds, chunkSize, ct));
             }
-            return await MergeAsync(streams, selector, ct);
+            return await MergeAsync(streams, selector, phases, ct);
         }
         finally
         {
             foreach (var stream in streams)
             {
                 await stream.DisposeAsync();
+                phases.Add($"  {stream.Class} stream: chunk reads (in the background, {stream.Chunks} chunks)", stream.ReadTime);
             }
         }
     }
 
-    static async Task<long> MergeAsync(List<CandidateStream> streams, MixSelector selector, CancellationToken ct)
+    static async Task<long> MergeAsync(List<CandidateStream> streams, MixSelector selector, AssemblyPhases phases, CancellationToken ct)
     {
-        long read = 0;
+        long read = 0, waiting = 0, considering = 0;
         while (!selector.Done)
         {
             CandidateStream? next = null;
+            var t0 = Stopwatch.GetTimestamp();
             foreach (var stream in streams)
             {
                 var room = stream.Room(selector);
@@ -116,13 +125,18 @@ internal static class SnapshotSelection
                     next = stream;
                 }
             }
+            var t1 = Stopwatch.GetTimestamp();
+            waiting += t1 - t0;
             if (next is null)
             {
                 break;
             }
             selector.Consider(next.Take());
+            considering += Stopwatch.GetTimestamp() - t1;
             read++;
         }
+        phases.Add("  merge: rooms, heads and waits for chunks", Stopwatch.GetElapsedTime(0, waiting));
+        phases.Add("  merge: MixSelector.Consider", Stopwatch.GetElapsedTime(0, considering));
         return read;
     }
 }
