@@ -109,14 +109,16 @@ public sealed class SearchIndexer(NpgsqlDataSource dataSource)
                 }
                 indexed += ids.Count;
                 var drained = ids.Count < batchSize;
-                // Only after a drain that began once the observation had settled is everything up to it indexed.
-                if (drained && settled > mark)
+                // Every settled id is visible to this pass, which began after it settled, so everything the pass has
+                // scanned up to a settled id is indexed: the whole of it once drained, otherwise up to this batch's last.
+                var through = drained ? settled : Math.Min(settled, ids.Max());
+                if (through > mark)
                 {
                     await using var move = new NpgsqlCommand(
                         "UPDATE document_search_progress SET indexed_through = greatest(indexed_through, @through)", conn);
-                    move.Parameters.Add(new NpgsqlParameter<long>("through", settled));
+                    move.Parameters.Add(new NpgsqlParameter<long>("through", through));
                     await move.ExecuteNonQueryAsync(ct);
-                    mark = settled;
+                    mark = through;
                 }
                 await tx.CommitAsync(ct);
                 if (drained)
