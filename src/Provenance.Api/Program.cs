@@ -20,6 +20,7 @@ builder.AddRegistryHealthChecks();
 builder.AddRegistryTelemetry("provenance-api");
 builder.AddRegistryAccess();
 builder.AddRegistryBus();
+builder.AddRegistrySearch();
 builder.AddRegistryOpenLineage();
 builder.AddRegistryWebhooks();
 builder.AddRegistryOpenApi();

@@ -25,6 +25,12 @@ internal static class AdvisoryLocks
     /// <summary>Version numbering within one dataset (second key: the dataset's id).</summary>
     public const int DatasetVersions = 0x50524F58;
 
+    /// <summary>
+    /// The search indexer's (second key 0): held by each batch of <c>SearchIndexer</c>, so that the API processes that
+    /// all run one never compute the same documents' words twice.
+    /// </summary>
+    public const int SearchIndex = 0x50524F59;
+
     /// <summary>The bucket of <see cref="ContentHashBuckets"/> that guards <paramref name="hash"/>: its first byte.</summary>
     public static int BucketOf(ContentHash hash) => hash.Bytes[0];
 
@@ -57,5 +63,16 @@ internal static class AdvisoryLocks
         await using var cmd = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({DatasetVersions}, @id)", conn);
         cmd.Parameters.Add(new NpgsqlParameter<int>("id", datasetId));
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Takes the search indexer's lock: waits for it when <paramref name="wait"/>, otherwise answers false at once if
+    /// another transaction holds it.
+    /// </summary>
+    public static async Task<bool> SearchIndexAsync(NpgsqlConnection conn, bool wait, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            wait ? $"SELECT true FROM pg_advisory_xact_lock({SearchIndex}, 0)" : $"SELECT pg_try_advisory_xact_lock({SearchIndex}, 0)", conn);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 }

@@ -16,6 +16,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
 {
     public DbSet<Document> Documents => Set<Document>();
     public DbSet<DocumentText> DocumentTexts => Set<DocumentText>();
+    public DbSet<DocumentSearchVector> DocumentSearchVectors => Set<DocumentSearchVector>();
     public DbSet<Sighting> Sightings => Set<Sighting>();
     public DbSet<Generator> Generators => Set<Generator>();
     public DbSet<Assertion> Assertions => Set<Assertion>();

@@ -118,4 +118,13 @@ public static class RegistryTelemetry
     static readonly ObservableGauge<long> OutboxBacklog = Meter.CreateObservableGauge("provenance.outbox.backlog",
         () => OutboxBacklogs.Select(b => new Measurement<long>(b.Value, new KeyValuePair<string, object?>("destination", b.Key))),
         "{event}", "Events in the outbox that their receiver has not accepted yet, by destination (openlineage, webhook), counted by each sender after each batch.");
+
+    /// <summary>Sets what <c>provenance.search.backlog</c> reports (see <c>SearchIndexer.BacklogAsync</c>).</summary>
+    public static void SetSearchBacklog(long documents) => Interlocked.Exchange(ref _searchBacklog, documents);
+
+    static long _searchBacklog = -1;
+
+    static readonly ObservableGauge<long> SearchBacklog = Meter.CreateObservableGauge("provenance.search.backlog",
+        () => Interlocked.Read(ref _searchBacklog) is >= 0 and var n ? [new Measurement<long>(n)] : Array.Empty<Measurement<long>>(),
+        "{document}", "Documents registered whose words the search indexer has not indexed yet, so a search by words does not find them (counted up to a cap after each pass, by the API).");
 }

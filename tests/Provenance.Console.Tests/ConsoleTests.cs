@@ -97,6 +97,7 @@ public sealed partial class ConsoleTests(ConsoleFixture registry) : IClassFixtur
     {
         var word = $"w{Guid.NewGuid():N}";
         var doc = await registry.Client("crawler").RegisterAsync($"A page the curator will look for, mentioning {word} in passing.");
+        await registry.IndexSearchAsync();
 
         var page = await FindAsync("curator", $"\"mentioning {word}\"");
 

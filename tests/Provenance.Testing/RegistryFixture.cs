@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Provenance.Contracts.Access;
+using Provenance.Data.Documents;
 
 namespace Provenance.Testing;
 
@@ -136,6 +137,12 @@ public class RegistryFixture : IAsyncLifetime
     }
 
     public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// Makes everything registered so far searchable by its words: runs the host's search indexer once, after any pass
+    /// already running, instead of waiting for its next poll.
+    /// </summary>
+    public async Task IndexSearchAsync() => await GetService<SearchIndexer>().RunAsync(1_000, wait: true, CancellationToken.None);
 
     public virtual async ValueTask DisposeAsync()
     {

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 using Provenance.Data;
 using Provenance.Domain.Access;
 using Provenance.Domain.Assertions;
@@ -492,6 +493,54 @@ namespace Provenance.Migrations.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Provenance.Data.Documents.DocumentSearchProgress", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("IndexedThrough")
+                        .HasColumnType("bigint")
+                        .HasColumnName("indexed_through");
+
+                    b.HasKey("Id")
+                        .HasName("pk_document_search_progress");
+
+                    b.ToTable("document_search_progress", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_document_search_progress_one_row", "id = 1");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            IndexedThrough = 0L
+                        });
+                });
+
+            modelBuilder.Entity("Provenance.Data.Documents.DocumentSearchVector", b =>
+                {
+                    b.Property<long>("DocumentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("document_id");
+
+                    b.Property<NpgsqlTsVector>("Vector")
+                        .IsRequired()
+                        .HasColumnType("tsvector")
+                        .HasColumnName("vector");
+
+                    b.HasKey("DocumentId")
+                        .HasName("pk_document_search");
+
+                    b.HasIndex("Vector")
+                        .HasDatabaseName("ix_document_search_vector");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Vector"), "gin");
+
+                    b.ToTable("document_search", (string)null);
+                });
+
             modelBuilder.Entity("Provenance.Data.Documents.DocumentText", b =>
                 {
                     b.Property<long>("DocumentId")
@@ -796,6 +845,16 @@ namespace Provenance.Migrations.Migrations
                         .HasForeignKey("GeneratorId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_documents_generators_generator_id");
+                });
+
+            modelBuilder.Entity("Provenance.Data.Documents.DocumentSearchVector", b =>
+                {
+                    b.HasOne("Provenance.Data.Documents.Document", null)
+                        .WithOne()
+                        .HasForeignKey("Provenance.Data.Documents.DocumentSearchVector", "DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_document_search_documents_document_id");
                 });
 
             modelBuilder.Entity("Provenance.Data.Documents.DocumentText", b =>

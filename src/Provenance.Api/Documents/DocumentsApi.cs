@@ -40,7 +40,9 @@ internal static class DocumentsApi
                 + "over the first 100,000 characters, every word must occur, \"quoted words\" must occur as a phrase, -word must "
                 + "not occur; case and punctuation do not matter. limit is 1 to 100 (default 20); pass a page's next as cursor "
                 + "for the next page. A text search that takes longer than Registry:SearchTimeoutMilliseconds answers 422 "
-                + "search_too_broad.")
+                + "search_too_broad. Words are indexed in the background after registration: a document is found by its words "
+                + "about Search:PollInterval (1 s) after it was registered, by id, hash and URL at once. With Search:IndexText "
+                + "false a text query answers 422 text_search_disabled.")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         reads.MapGet("/{ref}", GetDocument).WithName(nameof(GetDocument))
             .WithSummary("A document by id or content hash: metadata, class, depth, lineage parents and assertion history.");
@@ -86,11 +88,18 @@ internal static class DocumentsApi
     }
 
     static async Task<Results<Ok<DocumentSearchResponse>, ProblemHttpResult>> SearchDocuments(
-        string? q, int? limit, string? cursor, DocumentSearch search, IOptions<RegistryOptions> options, CancellationToken ct)
+        string? q, int? limit, string? cursor, DocumentSearch search, IOptions<RegistryOptions> options, IOptions<SearchOptions> searchOptions,
+        CancellationToken ct)
     {
         if (!SearchQuery.TryParse(q, out var query, out var code, out var error))
         {
             return Problems.Invalid(error, code);
+        }
+        if (query.Kind == SearchKind.Text && !searchOptions.Value.IndexText)
+        {
+            return Problems.Make(StatusCodes.Status422UnprocessableEntity, "Search by words is off",
+                $"this registry does not index texts (Search:IndexText is false), so '{query.Value}' cannot be searched for as words; "
+                + "search by document id, content hash (sha256:…) or source URL instead.", "text_search_disabled");
         }
         if (limit is < 1 or > DocumentSearch.MaxPageSize)
         {

@@ -46,7 +46,6 @@ internal static partial class DatabaseHosting
         builder.Services.AddSingleton<StatsQueries>();
         builder.Services.AddSingleton<DetectionQueries>();
         builder.Services.AddScoped<DocumentQueries>();
-        builder.Services.AddSingleton<DocumentSearch>();
         builder.Services.AddScoped<ApiKeyStore>();
         builder.Services.AddScoped<GeneratorQueries>();
         builder.Services.AddSingleton<DatasetQueries>();

@@ -106,6 +106,8 @@ export interface StatsResponse {
   byDepth: { depth: number | null; documents: number }[];
   awaitingDetector: number;
   recent: { id: number; contentHash: string; class: string; firstSeen: string }[];
+  /** null when the registry does not index texts (Search:IndexText false). */
+  awaitingSearchIndex: number | null;
 }
 
 export function get<T>(path: string, key: string | null = session.key()): Promise<T> {

@@ -6,6 +6,10 @@ namespace Provenance.Contracts.Stats;
 /// <param name="ByDepth">Documents per generation depth; depth null = unknown.</param>
 /// <param name="AwaitingDetector">Documents of class unknown with no detector verdict yet (counted up to 1,000,000).</param>
 /// <param name="Recent">The latest registered documents, newest first (10).</param>
+/// <param name="AwaitingSearchIndex">
+/// Documents registered whose words are not indexed yet, so that a search by words does not find them (counted up to
+/// 1,000,000); null when the registry does not index texts (<c>Search:IndexText</c> false).
+/// </param>
 public sealed record StatsResponse(
     long Documents,
     long Sightings,
@@ -16,7 +20,8 @@ public sealed record StatsResponse(
     IReadOnlyList<GeneratorCount> ByGenerator,
     IReadOnlyList<DepthCount> ByDepth,
     long AwaitingDetector,
-    IReadOnlyList<RecentDocument> Recent);
+    IReadOnlyList<RecentDocument> Recent,
+    long? AwaitingSearchIndex);
 
 public sealed record GeneratorCount(string Generator, long Documents);
 

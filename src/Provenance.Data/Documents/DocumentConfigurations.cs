@@ -42,12 +42,34 @@ internal sealed class DocumentTextConfiguration : IEntityTypeConfiguration<Docum
 {
     public void Configure(EntityTypeBuilder<DocumentText> b)
     {
-        // The text search index (ix_document_texts_search, DocumentSearch.TextVectorSql) is an expression index that
-        // EF Core cannot describe; its migration, AddDocumentSearchIndexes, creates it in SQL.
         b.ToTable("document_texts");
         b.HasKey(t => t.DocumentId);
         b.Property(t => t.DocumentId).ValueGeneratedNever();
         b.HasOne<Document>().WithOne().HasForeignKey<DocumentText>(t => t.DocumentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class DocumentSearchVectorConfiguration : IEntityTypeConfiguration<DocumentSearchVector>
+{
+    public void Configure(EntityTypeBuilder<DocumentSearchVector> b)
+    {
+        // Keyed by document alone, as every by-document table is, so that it can be partitioned like them.
+        b.ToTable("document_search");
+        b.HasKey(v => v.DocumentId);
+        b.Property(v => v.DocumentId).ValueGeneratedNever();
+        b.HasIndex(v => v.Vector).HasMethod("gin");
+        b.HasOne<Document>().WithOne().HasForeignKey<DocumentSearchVector>(v => v.DocumentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class DocumentSearchProgressConfiguration : IEntityTypeConfiguration<DocumentSearchProgress>
+{
+    public void Configure(EntityTypeBuilder<DocumentSearchProgress> b)
+    {
+        b.ToTable("document_search_progress", t => t.HasCheckConstraint("ck_document_search_progress_one_row", "id = 1"));
+        b.HasKey(p => p.Id);
+        b.Property(p => p.Id).ValueGeneratedNever();
+        b.HasData(new DocumentSearchProgress { Id = 1, IndexedThrough = 0 });
     }
 }
 

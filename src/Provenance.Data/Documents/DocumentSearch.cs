@@ -88,20 +88,21 @@ public sealed class SearchTimeoutException(Exception inner) : Exception("the tex
 
 /// <summary>
 /// Finds documents by id, content hash, sighting URI or words of their text. Keyset-paged on the document id
-/// (descending), so a page costs the same however deep it is. Plain SQL: the text search's expression must be written
-/// exactly as the index's (<see cref="TextVectorSql"/>) for PostgreSQL to use it.
+/// (descending), so a page costs the same however deep it is. Words are looked up in <c>document_search</c>, which
+/// <see cref="SearchIndexer"/> fills in the background: a document registered since its last pass is found by id, hash
+/// and URL at once, by words a pass later.
 /// </summary>
 public sealed class DocumentSearch(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// Characters of each text that the text index covers. <c>to_tsvector</c> fails on a text whose distinct words
-    /// exceed 1 MiB, and registration accepts texts up to <c>Registry:MaxTextBytes</c>, so the index reads a prefix:
-    /// a failing index expression would refuse the registration. A phrase past this point is not found.
+    /// exceed 1 MiB, and registration accepts texts up to <c>Registry:MaxTextBytes</c>, so the indexer reads a prefix:
+    /// a failing expression would stop the indexer at that text. A phrase past this point is not found.
     /// </summary>
     public const int IndexedCharacters = 100_000;
 
     /// <summary>
-    /// The indexed expression, the same in the migration that creates <c>ix_document_texts_search</c>. Language
+    /// The words of a text as <see cref="SearchIndexer"/> writes them into <c>document_search.vector</c>. Language
     /// <c>simple</c>: lowercased words without stemming or stop words, the same for every language, so that a phrase
     /// in any language is found as written.
     /// </summary>
@@ -119,7 +120,7 @@ public sealed class DocumentSearch(NpgsqlDataSource dataSource)
             SearchKind.Id => "d.id = @id",
             SearchKind.Hash => "d.content_hash = @hash",
             SearchKind.Url => "d.id IN (SELECT s.document_id FROM sightings s WHERE s.uri = @uri)",
-            _ => $"d.id IN (SELECT t.document_id FROM document_texts t WHERE {TextVectorSql} @@ websearch_to_tsquery('simple'::regconfig, @text))",
+            _ => "d.id IN (SELECT v.document_id FROM document_search v WHERE v.vector @@ websearch_to_tsquery('simple'::regconfig, @text))",
         };
         // The page is chosen first and only its rows get a first sighting and a snippet: ts_headline reads the whole
         // (indexed part of the) text, which is affordable for a page, not for every match.

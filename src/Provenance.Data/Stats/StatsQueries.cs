@@ -1,6 +1,7 @@
 using Npgsql;
 using Provenance.Contracts.Stats;
 using Provenance.Data.Detection;
+using Provenance.Data.Documents;
 using Provenance.Data.Lineage;
 using Provenance.Domain;
 using Provenance.Domain.Assertions;
@@ -14,7 +15,8 @@ public sealed class StatsQueries(NpgsqlDataSource dataSource)
     /// <summary>How many of the latest registered documents the stats list.</summary>
     public const int RecentCount = 10;
 
-    public async Task<StatsResponse> GetAsync(CancellationToken ct)
+    /// <param name="textIndexed">Whether texts are indexed for search (<c>Search:IndexText</c>), so the search backlog is counted.</param>
+    public async Task<StatsResponse> GetAsync(bool textIndexed, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(conn)
@@ -35,6 +37,10 @@ public sealed class StatsQueries(NpgsqlDataSource dataSource)
                 new($"SELECT id, content_hash, class, first_seen FROM documents ORDER BY id DESC LIMIT {RecentCount}"),
             },
         };
+        if (textIndexed)
+        {
+            batch.BatchCommands.Add(new(SearchIndexer.BacklogSql));
+        }
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var totals = Enumerable.Range(0, 5).Select(reader.GetInt64).ToArray();
@@ -71,7 +77,14 @@ public sealed class StatsQueries(NpgsqlDataSource dataSource)
             recent.Add(new RecentDocument(reader.GetInt64(0), new ContentHash(reader.GetFieldValue<byte[]>(1)).ToString(),
                 WireNames.Of(reader.GetFieldValue<ProvenanceClass>(2)), reader.GetFieldValue<DateTimeOffset>(3)));
         }
+        long? awaitingSearchIndex = null;
+        if (textIndexed)
+        {
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            awaitingSearchIndex = reader.GetInt64(0);
+        }
         return new StatsResponse(totals[0], totals[1], totals[2], totals[3], totals[4], byClass, byGenerator, byDepth,
-            awaitingDetector, recent);
+            awaitingDetector, recent, awaitingSearchIndex);
     }
 }

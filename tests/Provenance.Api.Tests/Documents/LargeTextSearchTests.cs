@@ -24,6 +24,7 @@ public sealed class LargeTextSearchTests(LargeTextRegistryFixture registry) : IC
         var text = string.Join(' ', words);
 
         var doc = await registry.Client("crawler").RegisterAsync(text);
+        await registry.IndexSearchAsync();
         var early = await registry.Client("curator").GetJsonAsync<Contracts.Documents.DocumentSearchResponse>(
             $"/v1/documents?q={Uri.EscapeDataString($"\"{words[10]} {words[11]}\"")}");
         var late = await registry.Client("curator").GetJsonAsync<Contracts.Documents.DocumentSearchResponse>(

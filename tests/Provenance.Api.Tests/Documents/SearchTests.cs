@@ -69,6 +69,7 @@ public sealed class SearchTests(RegistryFixture registry) : IClassFixture<Regist
         var filler = string.Join(' ', Enumerable.Range(0, 80).Select(i => $"filler{i}"));
         var text = $"{filler} The curator typed {word} into the search box. {filler}";
         var doc = await _crawler.RegisterAsync(new RegisterDocumentRequest(text, "https://example.org/phrase"));
+        await registry.IndexSearchAsync();
 
         var phrase = await SearchAsync($"\"typed {word} into the\"");
         var words = await SearchAsync($"SEARCH {word}, box!");
@@ -94,6 +95,7 @@ public sealed class SearchTests(RegistryFixture registry) : IClassFixture<Regist
         {
             ids.Add((await _crawler.RegisterAsync(TestDocuments.UniqueText($"page test {word}"))).Id);
         }
+        await registry.IndexSearchAsync();
 
         var seen = new List<long>();
         var pages = 0;
@@ -199,9 +201,9 @@ public sealed class SearchTests(RegistryFixture registry) : IClassFixture<Regist
     {
         await using var conn = new NpgsqlConnection(registry.ConnectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"""
+        await using var cmd = new NpgsqlCommand("""
             SET enable_seqscan = off;
-            EXPLAIN SELECT document_id FROM document_texts WHERE {DocumentSearch.TextVectorSql} @@ websearch_to_tsquery('simple'::regconfig, 'phrase');
+            EXPLAIN SELECT document_id FROM document_search WHERE vector @@ websearch_to_tsquery('simple'::regconfig, 'phrase');
             """, conn);
 
         var plan = new List<string>();
@@ -213,7 +215,7 @@ public sealed class SearchTests(RegistryFixture registry) : IClassFixture<Regist
             }
         }
 
-        Assert.Contains(plan, line => line.Contains("ix_document_texts_search", StringComparison.Ordinal));
+        Assert.Contains(plan, line => line.Contains("ix_document_search_vector", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -25,6 +25,7 @@ export async function renderOverview(main: HTMLElement): Promise<void> {
       ...([
         ['Documents', stats.documents], ['Sightings', stats.sightings], ['Lineage edges', stats.edges],
         ['Pending edges', stats.pendingEdges], ['Assertions', stats.assertions], ['Waiting for the detector', stats.awaitingDetector],
+        ...(stats.awaitingSearchIndex === null ? [] : [['Waiting for the search index', stats.awaitingSearchIndex]]),
       ] as [string, number][]).flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, n(value))])),
     counts('Documents by class', 'by-class', 'Class', Object.entries(stats.byClass)),
     stats.byGenerator.length === 0 ? h('p', {}, 'No generator is known for any document yet.')
