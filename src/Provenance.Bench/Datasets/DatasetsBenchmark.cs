@@ -67,6 +67,7 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
             Report.Line("seed: VACUUM ANALYZE documents", "visibility map for index-only scans", $"{vacuum.Elapsed.TotalSeconds:N1} s", "");
         }
         await PrintShapeAsync(dataSource, ct);
+        await StorageReport.PrintAsync(dataSource, ct);
 
         var assembler = new DatasetAssembler(dataSource, new DatasetQueries(dataSource), NullLogger<DatasetAssembler>.Instance);
         var dataset = $"bench-{DateTime.UtcNow:yyyyMMddHHmmss}";

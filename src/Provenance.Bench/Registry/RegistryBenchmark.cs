@@ -89,6 +89,7 @@ public sealed class RegistryBenchmark(RegistryBenchmarkOptions o)
             await analyze.ExecuteNonQueryAsync(ct);
         }
         await PrintShapeAsync(dataSource, ct);
+        await StorageReport.PrintAsync(dataSource, ct);
 
         // 4. Ancestor query latency on the DAG, on documents picked at random.
         var lineage = new LineageQueries(dataSource);
