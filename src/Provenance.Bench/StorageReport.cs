@@ -12,15 +12,18 @@ public static class StorageReport
 {
     public static async Task PrintAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
-        // Run after VACUUM or ANALYZE: sizes count dead tuples and free space too, as a live registry's disk does.
+        // Sizes count dead tuples and free space too, as a live registry's disk does; "heap" includes the free-space and
+        // visibility maps, "toast" the TOAST table and its index. pg_partition_tree lists nothing for a table that is not
+        // partitioned, hence the UNION.
         var tables = new List<(string Name, long Rows, long Heap, long Toast, long Indexes)>();
         await using (var cmd = dataSource.CreateCommand("""
-            SELECT t.relname, sum(pg_relation_size(l.relid))::bigint,
-                   sum(pg_table_size(l.relid) - pg_relation_size(l.relid))::bigint,
-                   sum(pg_indexes_size(l.relid))::bigint
+            SELECT t.relname, sum(pg_table_size(l.relid) - l.toast)::bigint, sum(l.toast)::bigint, sum(pg_indexes_size(l.relid))::bigint
             FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace
-            CROSS JOIN LATERAL pg_partition_tree(t.oid) l
-            WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p') AND NOT t.relispartition AND l.isleaf
+            CROSS JOIN LATERAL (
+                SELECT c.oid AS relid, coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0) AS toast
+                FROM pg_class c
+                WHERE c.oid IN (SELECT p.relid FROM pg_partition_tree(t.oid) p WHERE p.isleaf UNION ALL SELECT t.oid WHERE t.relkind = 'r')) l
+            WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p') AND NOT t.relispartition
               AND t.relname <> '__EFMigrationsHistory'
             GROUP BY t.relname ORDER BY t.relname
             """))
