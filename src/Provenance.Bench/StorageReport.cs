@@ -37,6 +37,7 @@ public static class StorageReport
         for (var i = 0; i < tables.Count; i++)
         {
             await using var count = dataSource.CreateCommand($"SELECT count(*) FROM \"{tables[i].Name}\"");
+            count.CommandTimeout = 0; // a scan of every row: minutes at 100 million
             tables[i] = tables[i] with { Rows = (long)(await count.ExecuteScalarAsync(ct))! };
         }
 

@@ -88,6 +88,7 @@ public sealed class RegistryBenchmark(RegistryBenchmarkOptions o)
         }
         await using (var analyze = dataSource.CreateCommand("ANALYZE"))
         {
+            analyze.CommandTimeout = 0; // with large texts and the text index, minutes on a busy machine
             await analyze.ExecuteNonQueryAsync(ct);
         }
         await PrintShapeAsync(dataSource, ct);
