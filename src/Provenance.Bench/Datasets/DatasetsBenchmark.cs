@@ -68,6 +68,7 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
         }
         // A scan of the whole registry, like the seeding: on a busy machine it can outlast the command timeout.
         await PrintShapeAsync(seeding, ct);
+        await StorageReport.PrintAsync(seeding, ct);
 
         var assembler = new DatasetAssembler(dataSource, new DatasetQueries(dataSource), NullLogger<DatasetAssembler>.Instance);
         var dataset = $"bench-{DateTime.UtcNow:yyyyMMddHHmmss}";

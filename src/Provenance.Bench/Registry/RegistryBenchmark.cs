@@ -66,6 +66,7 @@ public sealed class RegistryBenchmark(RegistryBenchmarkOptions o)
 
         // 3. Seed the lineage DAG: every batch derives documents from earlier ones, so depth grows as it goes.
         var remaining = o.DagDocuments - ids.Count;
+        var walBefore = await WalPositionAsync(dataSource, ct);
         var seeded = Stopwatch.StartNew();
         var lineageDocs = 0;
         while (remaining > 0)
@@ -82,13 +83,16 @@ public sealed class RegistryBenchmark(RegistryBenchmarkOptions o)
         }
         if (lineageDocs > 0)
         {
-            Report.Line("writer: batches with lineage", $"{lineageDocs:N0} docs, 75% with 1-3 parents", $"{lineageDocs / seeded.Elapsed.TotalSeconds:N0} docs/s", "");
+            Report.Line("writer: batches with lineage", $"{lineageDocs:N0} docs, 75% with 1-3 parents", $"{lineageDocs / seeded.Elapsed.TotalSeconds:N0} docs/s",
+                $"WAL {(await WalPositionAsync(dataSource, ct) - walBefore) / (double)lineageDocs:N0} B/doc");
         }
         await using (var analyze = dataSource.CreateCommand("ANALYZE"))
         {
+            analyze.CommandTimeout = 0; // with large texts and the text index, minutes on a busy machine
             await analyze.ExecuteNonQueryAsync(ct);
         }
         await PrintShapeAsync(dataSource, ct);
+        await StorageReport.PrintAsync(dataSource, ct);
 
         // 4. Ancestor query latency on the DAG, on documents picked at random.
         var lineage = new LineageQueries(dataSource);
@@ -174,6 +178,13 @@ public sealed class RegistryBenchmark(RegistryBenchmarkOptions o)
         options.UseRegistry(o.Connection);
         await using var db = new RegistryDbContext(options.Options);
         await db.Database.MigrateAsync(ct);
+    }
+
+    /// <summary>Bytes of WAL written since the cluster was created: what a standby and the WAL archive must take in.</summary>
+    static async Task<long> WalPositionAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint");
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     static async Task PrintShapeAsync(NpgsqlDataSource dataSource, CancellationToken ct)
