@@ -61,11 +61,15 @@ ConnectionStrings__Registry=$connection ConnectionStrings__Broker=$broker Databa
 PROVENANCE_ADMIN_KEY=$admin_key Logging__LogLevel__Default=Warning \
   dotnet "$root/src/Provenance.Api/bin/Release/net10.0/Provenance.Api.dll" --contentRoot "$root/src/Provenance.Api" --urls "http://127.0.0.1:$api_port" &
 api_pid=$!
+# Ready when it answers; a port answered while our API has exited (it lost the port to another process started
+# between free_port and its bind) would be somebody else's server, so that stops the run.
 for _ in $(seq 1 60); do
+  kill -0 "$api_pid" 2>/dev/null || { api_pid=; die "the API exited while starting (see its output above); nothing was measured"; }
   curl -sf "http://127.0.0.1:$api_port/health" >/dev/null 2>&1 && break
   (exec 3<>"/dev/tcp/127.0.0.1/$api_port") 2>/dev/null && break
   sleep 1
 done
+kill -0 "$api_pid" 2>/dev/null || { api_pid=; die "the API exited while starting (see its output above); nothing was measured"; }
 
 command=$1; shift
 case "$command" in
