@@ -24,6 +24,9 @@ public sealed class LineageQueries(NpgsqlDataSource dataSource)
 {
     public const int MaxNodes = 10_000;
 
+    /// <summary>The nodes one walk may hold; lower only in tests, which cannot afford graphs of <see cref="MaxNodes"/>.</summary>
+    internal int NodeLimit { get; init; } = MaxNodes;
+
     /// <summary>The nodes and edges within <paramref name="maxDepth"/> generations of <paramref name="focus"/>.</summary>
     public async Task<LineageGraphResponse> WalkAsync(
         long focus, LineageDirection direction, int maxDepth, IReadOnlyCollection<LineageRelation>? relations, CancellationToken ct)
@@ -34,11 +37,11 @@ public sealed class LineageQueries(NpgsqlDataSource dataSource)
         var truncated = false;
         if (direction is LineageDirection.Ancestors or LineageDirection.Both)
         {
-            truncated |= await WalkOneWayAsync(conn, focus, up: true, maxDepth, relations, levels, ct);
+            truncated |= await WalkOneWayAsync(conn, focus, up: true, maxDepth, relations, levels, NodeLimit, ct);
         }
         if (direction is LineageDirection.Descendants or LineageDirection.Both)
         {
-            truncated |= await WalkOneWayAsync(conn, focus, up: false, maxDepth, relations, levels, ct);
+            truncated |= await WalkOneWayAsync(conn, focus, up: false, maxDepth, relations, levels, NodeLimit, ct);
         }
         var nodes = await ReadNodesAsync(conn, levels, ct);
         var edges = await ReadEdgesAsync(conn, [.. levels.Keys], relations, ct);
@@ -48,14 +51,14 @@ public sealed class LineageQueries(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Adds the nodes within <paramref name="maxDepth"/> generations one way from <paramref name="focus"/>, at most
-    /// <see cref="MaxNodes"/> with the focus, nearest first and by id within a generation. True when the walk was cut.
+    /// <paramref name="nodeLimit"/> with the focus, nearest first and by id within a generation. True when the walk was cut.
     /// </summary>
     static async Task<bool> WalkOneWayAsync(
         NpgsqlConnection conn, long focus, bool up, int maxDepth, IReadOnlyCollection<LineageRelation>? relations,
-        Dictionary<long, int> levels, CancellationToken ct)
+        Dictionary<long, int> levels, int nodeLimit, CancellationToken ct)
     {
         var frontier = new Frontier(conn, up ? FrontierStep.Parents : FrontierStep.Children, relations);
-        var truncated = await frontier.WalkAsync([focus], maxDepth, MaxNodes, onward: null, ct);
+        var truncated = await frontier.WalkAsync([focus], maxDepth, nodeLimit, onward: null, ct);
         foreach (var id in frontier.Order)
         {
             var distance = frontier.Distances[id];
@@ -124,7 +127,7 @@ public sealed class LineageQueries(NpgsqlDataSource dataSource)
         await using var tx = await Frontier.SnapshotAsync(conn, ct);
         List<LineageNodeResponse> roots = [], unanchored = [];
         var frontier = new Frontier(conn, FrontierStep.Parents);
-        var truncated = await frontier.WalkAsync([focus], int.MaxValue, MaxNodes, async (level, token) =>
+        var truncated = await frontier.WalkAsync([focus], int.MaxValue, NodeLimit, async (level, token) =>
         {
             await using var cmd = new NpgsqlCommand("""
                 SELECT d.id, d.content_hash, d.class, d.depth, g.name, g.version,
