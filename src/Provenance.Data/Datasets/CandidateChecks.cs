@@ -15,6 +15,10 @@ internal static class CandidateChecks
     /// </summary>
     public static async Task<Dictionary<long, long[]>> HumanRootsAsync(NpgsqlConnection conn, long[] ids, CancellationToken ct)
     {
+        if (ids.Length == 0)
+        {
+            return [];
+        }
         var human = new HashSet<long>();
         var onward = new List<long>();
         var frontier = new Frontier(conn, FrontierStep.Parents);
