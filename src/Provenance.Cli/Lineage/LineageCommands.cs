@@ -62,6 +62,10 @@ internal sealed class LineageCommands(CliContext cli)
                 table.AddRow("[grey]pending[/]", $"parent of {p.Child}", p.Relation, "", p.ParentContentHash);
             }
             cli.Out.Write(table);
+            if (roots.Truncated)
+            {
+                cli.Out.MarkupLine("[yellow]…the walk stopped at the registry's node limit; the nearest ancestors are listed, farther paths are not.[/]");
+            }
             return 0;
         }, ct));
         return command;

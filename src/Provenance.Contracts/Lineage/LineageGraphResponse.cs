@@ -20,10 +20,12 @@ public sealed record LineageEdgeResponse(long Child, long Parent, string Relatio
 /// <param name="Roots">The nearest human ancestors on every path (the document itself when it is human).</param>
 /// <param name="Unanchored">Ancestors where a path ends without reaching human text.</param>
 /// <param name="Pending">Parents named by hash that are not registered yet, anywhere on the paths.</param>
+/// <param name="Truncated">True when the walk stopped at the node limit before every path reached its end.</param>
 public sealed record RootsResponse(
     long Focus,
     IReadOnlyList<LineageNodeResponse> Roots,
     IReadOnlyList<LineageNodeResponse> Unanchored,
-    IReadOnlyList<PendingEdgeResponse> Pending);
+    IReadOnlyList<PendingEdgeResponse> Pending,
+    bool Truncated);
 
 public sealed record PendingEdgeResponse(long Child, string ParentContentHash, string Relation);

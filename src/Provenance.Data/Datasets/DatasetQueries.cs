@@ -102,24 +102,26 @@ public sealed class DatasetQueries(NpgsqlDataSource dataSource)
         return [.. datasets.Select(d => new DatasetResponse(d.Name, d.CreatedAt, [.. byDataset[d.Name]]))];
     }
 
-    /// <summary>The version and the bases it accumulates on, the first version of the chain first.</summary>
+    /// <summary>
+    /// The version and the bases it accumulates on, the first version of the chain first. The chain is followed with
+    /// the same frontier walk as lineage, one version per level: dataset_versions is a small reference table, but one
+    /// mechanism for every walk keeps recursive SQL out of the code that must run on Citus. Versions never change once
+    /// written, so reads at READ COMMITTED give the one answer.
+    /// </summary>
     public async Task<IReadOnlyList<DatasetVersionSummary>> ChainAsync(long id, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand($"""
-            WITH RECURSIVE chain(id, distance) AS (
-                SELECT @id::bigint, 0
-                UNION ALL
-                SELECT x.base_version_id, c.distance + 1 FROM chain c JOIN dataset_versions x ON x.id = c.id WHERE x.base_version_id IS NOT NULL)
-            SELECT {SummaryColumns} FROM chain c JOIN {SummaryJoins} ON v.id = c.id ORDER BY c.distance DESC
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter<long>("id", id));
-        var chain = new List<DatasetVersionSummary>();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var frontier = new Frontier(conn, FrontierStep.DatasetBases);
+        await frontier.WalkAsync([id], int.MaxValue, int.MaxValue, onward: null, ct);
+        await using var cmd = new NpgsqlCommand($"SELECT {SummaryColumns} FROM {SummaryJoins} WHERE v.id = ANY(@ids)", conn);
+        cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. frontier.Order]));
+        var chain = new List<(int Distance, DatasetVersionSummary Version)>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            chain.Add(ReadSummary(reader));
+            chain.Add((frontier.Distances[reader.GetInt64(0)], ReadSummary(reader)));
         }
-        return chain;
+        return [.. chain.OrderByDescending(c => c.Distance).Select(c => c.Version)];
     }
 
     /// <summary>Writes the canonical manifest, the bytes whose SHA-256 is the manifest hash.</summary>

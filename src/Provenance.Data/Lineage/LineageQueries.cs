@@ -16,73 +16,52 @@ public enum LineageDirection
 }
 
 /// <summary>
-/// Walks the lineage graph with recursive SQL. EF cannot express recursive CTEs, and a walk is one round trip
-/// in SQL against one per generation through the ORM.
+/// Walks the lineage graph level by level through <see cref="Frontier"/>: one set-based query per generation, which
+/// distributes on Citus where a recursive CTE does not. EF cannot express either; a walk of one request runs on one
+/// connection in one snapshot.
 /// </summary>
 public sealed class LineageQueries(NpgsqlDataSource dataSource)
 {
     public const int MaxNodes = 10_000;
+
+    /// <summary>The nodes one walk may hold; lower only in tests, which cannot afford graphs of <see cref="MaxNodes"/>.</summary>
+    internal int NodeLimit { get; init; } = MaxNodes;
 
     /// <summary>The nodes and edges within <paramref name="maxDepth"/> generations of <paramref name="focus"/>.</summary>
     public async Task<LineageGraphResponse> WalkAsync(
         long focus, LineageDirection direction, int maxDepth, IReadOnlyCollection<LineageRelation>? relations, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await Frontier.SnapshotAsync(conn, ct);
         var levels = new Dictionary<long, int> { [focus] = 0 };
         var truncated = false;
         if (direction is LineageDirection.Ancestors or LineageDirection.Both)
         {
-            truncated |= await WalkOneWayAsync(conn, focus, up: true, maxDepth, relations, levels, ct);
+            truncated |= await WalkOneWayAsync(conn, focus, up: true, maxDepth, relations, levels, NodeLimit, ct);
         }
         if (direction is LineageDirection.Descendants or LineageDirection.Both)
         {
-            truncated |= await WalkOneWayAsync(conn, focus, up: false, maxDepth, relations, levels, ct);
+            truncated |= await WalkOneWayAsync(conn, focus, up: false, maxDepth, relations, levels, NodeLimit, ct);
         }
         var nodes = await ReadNodesAsync(conn, levels, ct);
         var edges = await ReadEdgesAsync(conn, [.. levels.Keys], relations, ct);
+        await tx.CommitAsync(ct);
         return new LineageGraphResponse(focus, nodes, edges, truncated);
     }
 
+    /// <summary>
+    /// Adds the nodes within <paramref name="maxDepth"/> generations one way from <paramref name="focus"/>, at most
+    /// <paramref name="nodeLimit"/> with the focus, nearest first and by id within a generation. True when the walk was cut.
+    /// </summary>
     static async Task<bool> WalkOneWayAsync(
         NpgsqlConnection conn, long focus, bool up, int maxDepth, IReadOnlyCollection<LineageRelation>? relations,
-        Dictionary<long, int> levels, CancellationToken ct)
+        Dictionary<long, int> levels, int nodeLimit, CancellationToken ct)
     {
-        var (from, to) = up ? ("child_id", "parent_id") : ("parent_id", "child_id");
-        var filter = relations is { Count: > 0 } ? " AND e.relation = ANY(@rels)" : "";
-        var sql = $"""
-            WITH RECURSIVE walk(id, distance) AS (
-                SELECT @focus::bigint, 0
-                UNION
-                SELECT e.{to}, w.distance + 1
-                  FROM walk w JOIN lineage_edges e ON e.{from} = w.id
-                 WHERE w.distance < @max{filter})
-            SELECT w.id, min(w.distance) AS distance,
-                   bool_or(w.distance = @max AND EXISTS (SELECT 1 FROM lineage_edges e WHERE e.{from} = w.id{filter})) AS cut
-              FROM walk w
-             GROUP BY w.id
-             ORDER BY distance, w.id
-             LIMIT @limit
-            """;
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        cmd.Parameters.Add(new NpgsqlParameter<long>("focus", focus));
-        cmd.Parameters.Add(new NpgsqlParameter<int>("max", maxDepth));
-        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", MaxNodes + 1));
-        if (relations is { Count: > 0 })
+        var frontier = new Frontier(conn, up ? FrontierStep.Parents : FrontierStep.Children, relations);
+        var truncated = await frontier.WalkAsync([focus], maxDepth, nodeLimit, onward: null, ct);
+        foreach (var id in frontier.Order)
         {
-            cmd.Parameters.Add(new NpgsqlParameter<LineageRelation[]>("rels", [.. relations]));
-        }
-        var truncated = false;
-        var count = 0;
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            if (++count > MaxNodes)
-            {
-                return true;
-            }
-            var id = reader.GetInt64(0);
-            var distance = reader.GetInt32(1);
-            truncated |= reader.GetBoolean(2);
+            var distance = frontier.Distances[id];
             if (distance > 0)
             {
                 levels.TryAdd(id, up ? -distance : distance);
@@ -139,50 +118,52 @@ public sealed class LineageQueries(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// The human documents that <paramref name="focus"/> descends from: walking up, a path stops at the first
-    /// human document it meets, which is that path's anchor.
+    /// human document it meets, which is that path's anchor. At most <see cref="MaxNodes"/> documents are read, the
+    /// nearest first; <see cref="RootsResponse.Truncated"/> says when the walk stopped there.
     /// </summary>
     public async Task<RootsResponse> RootsAsync(long focus, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("""
-            WITH RECURSIVE up(id, distance) AS (
-                SELECT @focus::bigint, 0
-                UNION
-                SELECT e.parent_id, up.distance + 1
-                  FROM up JOIN documents d ON d.id = up.id JOIN lineage_edges e ON e.child_id = up.id
-                 WHERE d.class <> 'human' AND up.distance < 10000)
-            SELECT d.id, d.content_hash, d.class, d.depth, g.name, g.version, min(up.distance),
-                   EXISTS (SELECT 1 FROM lineage_edges e WHERE e.child_id = d.id),
-                   EXISTS (SELECT 1 FROM pending_edges pe WHERE pe.child_id = d.id)
-              FROM up JOIN documents d ON d.id = up.id LEFT JOIN generators g ON g.id = d.generator_id
-             GROUP BY d.id, g.id
-             ORDER BY min(up.distance), d.id
-            """, conn);
-        cmd.Parameters.Add(new NpgsqlParameter<long>("focus", focus));
+        await using var tx = await Frontier.SnapshotAsync(conn, ct);
         List<LineageNodeResponse> roots = [], unanchored = [];
-        var visited = new List<long>();
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        var frontier = new Frontier(conn, FrontierStep.Parents);
+        var truncated = await frontier.WalkAsync([focus], int.MaxValue, NodeLimit, async (level, token) =>
         {
-            while (await reader.ReadAsync(ct))
+            await using var cmd = new NpgsqlCommand("""
+                SELECT d.id, d.content_hash, d.class, d.depth, g.name, g.version,
+                       EXISTS (SELECT 1 FROM lineage_edges e WHERE e.child_id = d.id),
+                       EXISTS (SELECT 1 FROM pending_edges pe WHERE pe.child_id = d.id)
+                  FROM documents d LEFT JOIN generators g ON g.id = d.generator_id
+                 WHERE d.id = ANY(@ids)
+                 ORDER BY d.id
+                """, conn);
+            cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", level));
+            var onward = new List<long>();
+            await using var reader = await cmd.ExecuteReaderAsync(token);
+            while (await reader.ReadAsync(token))
             {
                 var cls = reader.GetFieldValue<ProvenanceClass>(2);
-                var node = new LineageNodeResponse(reader.GetInt64(0), Hex(reader.GetFieldValue<byte[]>(1)), WireNames.Of(cls),
-                    reader.IsDBNull(3) ? null : reader.GetInt32(3), GeneratorOf(reader, 4), -reader.GetInt32(6));
-                visited.Add(node.Id);
+                var id = reader.GetInt64(0);
+                var node = new LineageNodeResponse(id, Hex(reader.GetFieldValue<byte[]>(1)), WireNames.Of(cls),
+                    reader.IsDBNull(3) ? null : reader.GetInt32(3), GeneratorOf(reader, 4), -frontier.Distances[id]);
                 if (cls == ProvenanceClass.Human)
                 {
+                    // A path stops at the first human document it meets.
                     roots.Add(node);
+                    continue;
                 }
-                else if (!reader.GetBoolean(7) && !reader.GetBoolean(8))
+                onward.Add(id);
+                if (!reader.GetBoolean(6) && !reader.GetBoolean(7))
                 {
                     unanchored.Add(node);
                 }
             }
-        }
+            return onward;
+        }, ct);
         await using var pendingCmd = new NpgsqlCommand("""
             SELECT child_id, parent_content_hash, relation FROM pending_edges WHERE child_id = ANY(@ids) ORDER BY child_id, id
             """, conn);
-        pendingCmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. visited]));
+        pendingCmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. frontier.Order]));
         var pending = new List<PendingEdgeResponse>();
         await using (var reader = await pendingCmd.ExecuteReaderAsync(ct))
         {
@@ -192,7 +173,8 @@ public sealed class LineageQueries(NpgsqlDataSource dataSource)
                     WireNames.Of(reader.GetFieldValue<LineageRelation>(2))));
             }
         }
-        return new RootsResponse(focus, roots, unanchored, pending);
+        await tx.CommitAsync(ct);
+        return new RootsResponse(focus, roots, unanchored, pending, truncated);
     }
 
     static string Hex(byte[] hash) => new ContentHash(hash).ToString();

@@ -1,4 +1,5 @@
 using Npgsql;
+using Provenance.Data.Lineage;
 
 namespace Provenance.Data.Registration;
 
@@ -38,16 +39,26 @@ internal static class CycleGuard
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="id"/> is among its own ancestors. The walk goes up a level at a time from the document
+    /// and stops when it meets it again or runs out of parents: the graph was acyclic before this item, so every cycle
+    /// passes through it. It reads in the writer's transaction at READ COMMITTED, which is enough: the caller holds the
+    /// lineage lock, so no other writer changes the graph between levels, and the item's own edges are visible to it.
+    /// </summary>
     static async Task<bool> ClosesCycleAsync(NpgsqlConnection conn, long id, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("""
-            WITH RECURSIVE up(id) AS (
-                SELECT parent_id FROM lineage_edges WHERE child_id = @id
-                UNION
-                SELECT e.parent_id FROM lineage_edges e JOIN up ON e.child_id = up.id)
-            SELECT EXISTS (SELECT 1 FROM up WHERE id = @id)
-            """, conn);
-        cmd.Parameters.Add(new NpgsqlParameter<long>("id", id));
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+        // The document itself is left unvisited, so that a level that reaches it again returns it.
+        var frontier = new Frontier(conn, FrontierStep.Parents);
+        IReadOnlyCollection<long> level = [id];
+        for (var distance = 1; level.Count > 0; distance++)
+        {
+            level = await frontier.NextAsync(level, int.MaxValue, ct);
+            if (level.Contains(id))
+            {
+                return true;
+            }
+            frontier.Visit(level, distance);
+        }
+        return false;
     }
 }

@@ -1,0 +1,136 @@
+using System.Data;
+using Npgsql;
+using Provenance.Domain.Lineage;
+
+namespace Provenance.Data.Lineage;
+
+/// <summary>
+/// One step of a walk: the table of links, the column a step leaves from and the column it arrives at. Each step's
+/// query filters on <see cref="From"/>, the column the table is distributed by, so that on Citus it goes only to the
+/// shards that hold the frontier.
+/// </summary>
+internal sealed record FrontierStep(string Table, string From, string To, bool HasRelation)
+{
+    /// <summary>Child to parent: lineage_edges is distributed by child_id.</summary>
+    public static readonly FrontierStep Parents = new("lineage_edges", "child_id", "parent_id", HasRelation: true);
+
+    /// <summary>Parent to child: on one PostgreSQL node the index on parent_id serves; on Citus, the reverse edge table.</summary>
+    public static readonly FrontierStep Children = new("lineage_edges", "parent_id", "child_id", HasRelation: true);
+
+    /// <summary>A dataset version to the base it accumulates on.</summary>
+    public static readonly FrontierStep DatasetBases = new("dataset_versions", "id", "base_version_id", HasRelation: false);
+}
+
+/// <summary>
+/// Walks a graph breadth first, one set-based query per level (<c>WHERE from = ANY(@frontier)</c>), keeping the visited
+/// set here rather than in a recursive CTE: Citus runs a recursive CTE only inside one shard, while a level's query
+/// is an ordinary distributed one. Every node gets its shortest distance, and a level is read smallest id first, so
+/// that a walk cut at a node limit keeps the same nodes on every run.
+/// </summary>
+internal sealed class Frontier(NpgsqlConnection conn, FrontierStep step, IReadOnlyCollection<LineageRelation>? relations = null)
+{
+    readonly Dictionary<long, int> _distances = [];
+    readonly List<long> _order = [];
+
+    /// <summary>Every node visited with its distance, nearest first and by id within a distance.</summary>
+    public IReadOnlyDictionary<long, int> Distances => _distances;
+
+    /// <summary>The visited nodes in the order they were reached: by distance, then id.</summary>
+    public IReadOnlyList<long> Order => _order;
+
+    public int Count => _order.Count;
+
+    public bool Visited(long id) => _distances.ContainsKey(id);
+
+    /// <summary>Marks <paramref name="ids"/> visited at <paramref name="distance"/>.</summary>
+    public void Visit(IEnumerable<long> ids, int distance)
+    {
+        foreach (var id in ids)
+        {
+            if (_distances.TryAdd(id, distance))
+            {
+                _order.Add(id);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The nodes one step from <paramref name="frontier"/> that are not visited yet, smallest id first, at most
+    /// <paramref name="limit"/>: the database never sends more than the caller can take, however wide the fan-in.
+    /// </summary>
+    public async Task<long[]> NextAsync(IReadOnlyCollection<long> frontier, int limit, CancellationToken ct)
+    {
+        if (frontier.Count == 0 || limit <= 0)
+        {
+            return [];
+        }
+        var filter = step.HasRelation && relations is { Count: > 0 } ? " AND e.relation = ANY(@rels)" : "";
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT DISTINCT e.{step.To} FROM {step.Table} e
+             WHERE e.{step.From} = ANY(@frontier) AND e.{step.To} <> ALL(@visited){filter}
+             ORDER BY 1
+             LIMIT @limit
+            """, conn);
+        cmd.Parameters.Add(new NpgsqlParameter<long[]>("frontier", [.. frontier]));
+        cmd.Parameters.Add(new NpgsqlParameter<long[]>("visited", [.. _order]));
+        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        if (filter.Length > 0)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<LineageRelation[]>("rels", [.. relations!]));
+        }
+        var next = new List<long>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            next.Add(reader.GetInt64(0));
+        }
+        return [.. next];
+    }
+
+    /// <summary>
+    /// Walks from <paramref name="starts"/> (distance 0) for at most <paramref name="maxDepth"/> steps and
+    /// <paramref name="maxNodes"/> nodes, the starts included. <paramref name="onward"/>, when given, sees each level
+    /// as it is reached and returns the part of it the walk goes on from (the rest are ends, like human roots).
+    /// True when the walk was cut: by the node limit, or at <paramref name="maxDepth"/> with a node beyond it.
+    /// </summary>
+    public async Task<bool> WalkAsync(IReadOnlyCollection<long> starts, int maxDepth, int maxNodes,
+        Func<long[], CancellationToken, Task<IReadOnlyCollection<long>>>? onward, CancellationToken ct)
+    {
+        long[] level = [.. starts.Where(s => !Visited(s)).Distinct().Order()];
+        Visit(level, 0);
+        IReadOnlyCollection<long> from = onward is null ? level : await onward(level, ct);
+        for (var distance = 1; from.Count > 0; distance++)
+        {
+            if (distance > maxDepth)
+            {
+                return (await NextAsync(from, 1, ct)).Length > 0;
+            }
+            var room = maxNodes - Count;
+            level = await NextAsync(from, room + 1, ct);
+            var cut = level.Length > room;
+            if (cut)
+            {
+                level = level[..room];
+            }
+            Visit(level, distance);
+            from = onward is null ? level : await onward(level, ct);
+            if (cut)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Opens a REPEATABLE READ, read-only transaction, so that the levels of one walk and the rows read for it see one
+    /// snapshot, as the single recursive statement did.
+    /// </summary>
+    public static async Task<NpgsqlTransaction> SnapshotAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await using var cmd = new NpgsqlCommand("SET TRANSACTION READ ONLY", conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+        return tx;
+    }
+}

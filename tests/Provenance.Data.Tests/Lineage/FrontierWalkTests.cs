@@ -1,0 +1,128 @@
+using Npgsql;
+using Provenance.Contracts.Documents;
+using Provenance.Contracts.Lineage;
+using Provenance.Data.Datasets;
+using Provenance.Data.Lineage;
+using Provenance.Testing;
+
+namespace Provenance.Data.Tests.Lineage;
+
+/// <summary>
+/// The frontier walk on a lattice where every document of a layer derives from every document of the layer above, so
+/// each ancestor is reached by hundreds of paths of different lengths, plus one shortcut from the focus to the root.
+/// </summary>
+public class FrontierWalkTests(RegistryFixture registry) : IClassFixture<RegistryFixture>
+{
+    const int Width = 6;
+
+    /// <summary>root ← L4 ← L3 ← L2 ← L1 ← focus (each layer from all of the one above), and focus ← root directly.</summary>
+    sealed record Lattice(long Root, long[][] Layers, long Focus)
+    {
+        /// <summary>Layer k (1 = the focus's parents) is k generations up; the root, by the shortcut, 1.</summary>
+        public Dictionary<long, int> Levels()
+        {
+            var levels = new Dictionary<long, int> { [Focus] = 0, [Root] = -1 };
+            for (var i = 0; i < Layers.Length; i++)
+            {
+                foreach (var id in Layers[i])
+                {
+                    levels[id] = -(i + 1);
+                }
+            }
+            return levels;
+        }
+    }
+
+    async Task<Lattice> LatticeAsync()
+    {
+        var crawler = registry.Client("crawler");
+        var root = (await crawler.RegisterAsync(TestDocuments.UniqueText("lattice root"), "human")).Id;
+        var above = new[] { root };
+        var layers = new List<long[]>();
+        for (var k = 4; k >= 1; k--)
+        {
+            var layer = new long[Width];
+            for (var i = 0; i < Width; i++)
+            {
+                layer[i] = (await crawler.RegisterAsync(TestDocuments.UniqueText($"lattice layer {k}"), "synthetic", "lattice-model@1",
+                    [.. above.Select(p => new ParentReferenceRequest(p, Relation: "paraphrase_of"))])).Id;
+            }
+            layers.Insert(0, layer);
+            above = layer;
+        }
+        var focus = (await crawler.RegisterAsync(TestDocuments.UniqueText("lattice focus"), "synthetic", "lattice-model@1",
+            [.. above.Append(root).Select(p => new ParentReferenceRequest(p, Relation: "summary_of"))])).Id;
+        return new Lattice(root, [.. layers], focus);
+    }
+
+    LineageQueries Queries(int nodeLimit = LineageQueries.MaxNodes) => new(registry.GetService<NpgsqlDataSource>()) { NodeLimit = nodeLimit };
+
+    [Fact]
+    public async Task EveryAncestorOfADiamondHeavyGraphComesOnceAtItsShortestDistance()
+    {
+        var lattice = await LatticeAsync();
+
+        var ancestors = await Queries().WalkAsync(lattice.Focus, LineageDirection.Ancestors, 32, null, CancellationToken.None);
+        var descendants = await Queries().WalkAsync(lattice.Root, LineageDirection.Descendants, 32, null, CancellationToken.None);
+        var roots = await Queries().RootsAsync(lattice.Focus, CancellationToken.None);
+
+        Assert.Equal(lattice.Levels().OrderBy(l => l.Key), ancestors.Nodes.Select(n => KeyValuePair.Create(n.Id, n.Level)).OrderBy(l => l.Key));
+        Assert.Equal(Width + 1 + (Width * Width * 3) + Width, ancestors.Edges.Count);
+        Assert.False(ancestors.Truncated);
+        Assert.Equal(1 + (4 * Width) + 1, descendants.Nodes.Count);
+        Assert.Equal(1, descendants.Nodes.Single(n => n.Id == lattice.Focus).Level);
+        Assert.All(lattice.Layers[0], id => Assert.Equal(4, descendants.Nodes.Single(n => n.Id == id).Level));
+        Assert.Equal(lattice.Root, Assert.Single(roots.Roots).Id);
+        Assert.Equal(-1, roots.Roots[0].Level);
+        Assert.Empty(roots.Unanchored);
+        Assert.False(roots.Truncated);
+    }
+
+    [Fact]
+    public async Task AWalkIsTruncatedOnlyWhenMaxDepthLeavesADocumentOut()
+    {
+        var lattice = await LatticeAsync();
+
+        var three = await Queries().WalkAsync(lattice.Focus, LineageDirection.Ancestors, 3, null, CancellationToken.None);
+        var four = await Queries().WalkAsync(lattice.Focus, LineageDirection.Ancestors, 4, null, CancellationToken.None);
+
+        Assert.True(three.Truncated);
+        Assert.DoesNotContain(three.Nodes, n => lattice.Layers[3].Contains(n.Id));
+        // Layer 4, the last generation read, has parents, but the only one is the root, already in the graph by the shortcut.
+        Assert.False(four.Truncated);
+        Assert.Equal(lattice.Levels().Count, four.Nodes.Count);
+    }
+
+    [Fact]
+    public async Task AtTheNodeLimitTheWalkKeepsTheNearestNodesSmallestIdFirstAndSaysItWasTruncated()
+    {
+        var lattice = await LatticeAsync();
+        var all = lattice.Levels().Count;
+
+        var exact = await Queries(nodeLimit: all).WalkAsync(lattice.Focus, LineageDirection.Ancestors, 32, null, CancellationToken.None);
+        var cut = await Queries(nodeLimit: 10).WalkAsync(lattice.Focus, LineageDirection.Ancestors, 32, null, CancellationToken.None);
+        var oneShort = await Queries(nodeLimit: all - 1).WalkAsync(lattice.Focus, LineageDirection.Ancestors, 32, null, CancellationToken.None);
+        var roots = await Queries(nodeLimit: 3).RootsAsync(lattice.Focus, CancellationToken.None);
+
+        Assert.Equal(all, exact.Nodes.Count);
+        Assert.False(exact.Truncated);
+        Assert.True(cut.Truncated);
+        Assert.Equal(new[] { lattice.Focus, lattice.Root }.Concat(lattice.Layers[0]).Concat(lattice.Layers[1].Order().Take(2)).Order(),
+            cut.Nodes.Select(n => n.Id).Order());
+        Assert.True(oneShort.Truncated);
+        Assert.Equal(all - 1, oneShort.Nodes.Count);
+        Assert.True(roots.Truncated);
+    }
+
+    [Fact]
+    public async Task HumanRootsOfManyCandidatesAreGatheredFromOneWalk()
+    {
+        var lattice = await LatticeAsync();
+        await using var conn = await registry.GetService<NpgsqlDataSource>().OpenConnectionAsync();
+
+        var roots = await CandidateChecks.HumanRootsAsync(conn, [lattice.Focus, lattice.Layers[1][0], lattice.Layers[3][5], lattice.Root], CancellationToken.None);
+
+        Assert.Equal(new[] { lattice.Focus, lattice.Layers[1][0], lattice.Layers[3][5] }.Order(), roots.Keys.Order());
+        Assert.All(roots.Values, r => Assert.Equal([lattice.Root], r));
+    }
+}
