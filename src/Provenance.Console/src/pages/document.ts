@@ -40,7 +40,9 @@ function factsTable(doc: DocumentDetail): HTMLElement {
         doc.generator ? ` (${doc.generator})` : ''),
       row('Decided by', deciding
         ? `${deciding.kind} assertion by ${deciding.assertedBy}, ${formatTime(deciding.assertedAt)}`
-        : 'no assertion yet'),
+        : doc.assertions.length === 0
+          ? 'no assertion yet'
+          : `none: the ${doc.assertions.length === 1 ? 'assertion' : `${doc.assertions.length} assertions`} below leave the class ${doc.class}`),
       row('Depth', doc.depth === null ? 'unknown' : String(doc.depth)),
       row('Size', `${doc.charCount.toLocaleString('en')} characters, ${doc.tokenCount.toLocaleString('en')} tokens`),
       row('Language / licence', `${doc.language ?? '–'} / ${doc.licence ?? '–'}`),
