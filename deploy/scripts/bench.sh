@@ -56,8 +56,14 @@ dotnet build "$root/src/Provenance.Api" -c Release -nologo -v quiet >/dev/null
 dotnet build "$root/src/Provenance.Bench" -c Release -nologo -v quiet >/dev/null
 dotnet build "$root/src/Provenance.Cli" -c Release -nologo -v quiet >/dev/null
 
+# --partitions N (Database:Partitions) reaches the API, which builds the schema, as well as the benchmark.
+partitions=1
+for ((i = 2; i <= $#; i++)); do
+  [ "${!i}" = --partitions ] && { j=$((i + 1)); partitions=${!j}; }
+done
+
 admin_key="pvk_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-ConnectionStrings__Registry=$connection ConnectionStrings__Broker=$broker Database__MigrateOnStartup=true \
+ConnectionStrings__Registry=$connection ConnectionStrings__Broker=$broker Database__MigrateOnStartup=true Database__Partitions=$partitions \
 PROVENANCE_ADMIN_KEY=$admin_key Logging__LogLevel__Default=Warning \
   dotnet "$root/src/Provenance.Api/bin/Release/net10.0/Provenance.Api.dll" --contentRoot "$root/src/Provenance.Api" --urls "http://127.0.0.1:$api_port" &
 api_pid=$!

@@ -21,7 +21,8 @@ public sealed record RegistryBenchmarkOptions(
     int Queries,
     int MaxDepth,
     Uri? ApiUrl,
-    string? ApiKey);
+    string? ApiKey,
+    int Partitions = 1);
 
 /// <summary>
 /// Measures the registry core: batch registration throughput (10,000-document batches of ~1 KB) through the
@@ -173,7 +174,7 @@ public sealed class RegistryBenchmark(RegistryBenchmarkOptions o)
         var options = new DbContextOptionsBuilder<RegistryDbContext>();
         options.UseRegistry(o.Connection);
         await using var db = new RegistryDbContext(options.Options);
-        await db.Database.MigrateAsync(ct);
+        await RegistrySchema.MigrateAsync(db, o.Partitions, "--partitions", ct);
     }
 
     static async Task PrintShapeAsync(NpgsqlDataSource dataSource, CancellationToken ct)
