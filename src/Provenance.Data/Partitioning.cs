@@ -59,7 +59,7 @@ public static class Partitioning
     /// (1: a plain table), and records the number in <c>registry_settings</c>. A table already so is left alone; any
     /// other is rebuilt: renamed, created again partitioned (or plain) with its columns, defaults, identity and checks,
     /// its rows copied, the old one dropped, then its keys, indexes, triggers and the foreign keys to and from it
-    /// recreated from the catalog. Cheap on a new database; on a populated one it copies each table once.
+    /// recreated from the catalog, and each partition's indexes named after the table's with the partition's suffix. Cheap on a new database; on a populated one it copies each table once.
     /// </summary>
     /// <param name="partitionsSql">A SQL expression of the number of partitions.</param>
     public static string ConvergeSql(string partitionsSql)
@@ -141,6 +141,18 @@ public static class Partitioning
 
                     FOREACH stmt IN ARRAY recreate LOOP
                         EXECUTE stmt;
+                    END LOOP;
+                    -- Each partition's indexes (and the constraints they back) are named after the table's, so that plans
+                    -- and errors read the same in both modes: pk_documents_p3, ix_sightings_uri_p0.
+                    FOR fk IN SELECT ci.relname AS child, pi.relname AS parent, substring(pc.relname FROM '_p([0-9]+)$') AS k
+                                FROM pg_index x
+                                JOIN pg_class pi ON pi.oid = x.indexrelid
+                                JOIN pg_inherits h ON h.inhparent = x.indexrelid
+                                JOIN pg_class ci ON ci.oid = h.inhrelid
+                                JOIN pg_index cx ON cx.indexrelid = ci.oid
+                                JOIN pg_class pc ON pc.oid = cx.indrelid
+                               WHERE x.indrelid = to_regclass(quote_ident(t.tbl)) LOOP
+                        EXECUTE format('ALTER INDEX %I RENAME TO %I', fk.child, left(fk.parent, 58) || '_p' || fk.k);
                     END LOOP;
                 END LOOP;
                 INSERT INTO registry_settings (name, value) VALUES ('partitions', n::text)
