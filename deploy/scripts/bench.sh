@@ -25,7 +25,7 @@ if [ "$1" = console ]; then
   # A browser benchmark run as an entry of the console's test project (test.sh starts its servers and the browser).
   log "building in Release"
   dotnet build "$root/tests/Provenance.Console.Tests" -c Release -nologo -v quiet >/dev/null
-  PROVENANCE_CONSOLE_BENCH=1 "$root/deploy/scripts/test.sh" "$root/tests/Provenance.Console.Tests" --no-build --filter "FullyQualifiedName~Provenance.Console.Tests.LineageBenchmark" \
+  PROVENANCE_CONSOLE_BENCH=1 "$root/deploy/scripts/test.sh" "$root/tests/Provenance.Console.Tests" --partitions 1 --no-build --filter "FullyQualifiedName~Provenance.Console.Tests.LineageBenchmark" \
     --logger "console;verbosity=detailed" 2>&1 | grep -E 'lineage explorer|Passed|Failed|Skipped'
   exit "${PIPESTATUS[0]}"
 fi
@@ -56,8 +56,14 @@ dotnet build "$root/src/Provenance.Api" -c Release -nologo -v quiet >/dev/null
 dotnet build "$root/src/Provenance.Bench" -c Release -nologo -v quiet >/dev/null
 dotnet build "$root/src/Provenance.Cli" -c Release -nologo -v quiet >/dev/null
 
+# --partitions N (Database:Partitions) reaches the API, which builds the schema, as well as the benchmark.
+partitions=1
+for ((i = 2; i <= $#; i++)); do
+  [ "${!i}" = --partitions ] && { j=$((i + 1)); partitions=${!j}; }
+done
+
 admin_key="pvk_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-ConnectionStrings__Registry=$connection ConnectionStrings__Broker=$broker Database__MigrateOnStartup=true \
+ConnectionStrings__Registry=$connection ConnectionStrings__Broker=$broker Database__MigrateOnStartup=true Database__Partitions=$partitions \
 PROVENANCE_ADMIN_KEY=$admin_key Logging__LogLevel__Default=Warning \
   dotnet "$root/src/Provenance.Api/bin/Release/net10.0/Provenance.Api.dll" --contentRoot "$root/src/Provenance.Api" --urls "http://127.0.0.1:$api_port" &
 api_pid=$!

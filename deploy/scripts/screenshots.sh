@@ -11,7 +11,7 @@ cd "$root"
 log "building in Release"
 build=$(dotnet build "$root/tests/Provenance.Console.Tests" -c Release -nologo -v quiet 2>&1) || { printf '%s\n' "$build"; die "the build failed (above)"; }
 set +e
-PROVENANCE_CONSOLE_SCREENSHOTS=$out "$root/deploy/scripts/test.sh" "$root/tests/Provenance.Console.Tests" --no-build --filter "FullyQualifiedName~Provenance.Console.Tests.ConsoleScreenshots" \
+PROVENANCE_CONSOLE_SCREENSHOTS=$out "$root/deploy/scripts/test.sh" "$root/tests/Provenance.Console.Tests" --partitions 1 --no-build --filter "FullyQualifiedName~Provenance.Console.Tests.ConsoleScreenshots" \
   2>&1 | grep -E 'Passed|Failed|Skipped|rror'
 status=${PIPESTATUS[0]}
 set -e

@@ -1,13 +1,29 @@
 #!/usr/bin/env bash
 # Runs every test against real servers: starts a throwaway PostgreSQL and RabbitMQ on 127.0.0.1, runs
-# `dotnet test` over the whole solution, and removes the servers afterwards. Extra arguments go to dotnet test,
-# for example: deploy/scripts/test.sh --filter "FullyQualifiedName~Lineage". A test project's folder as the first
-# argument tests that project alone (with --no-build, the other projects need not have been built):
-# deploy/scripts/test.sh tests/Provenance.Console.Tests --no-build
+# `dotnet test` over the whole solution in both database modes (plain tables, then Database:Partitions=4, see
+# docs/operations.md), and removes the servers afterwards. --partitions N runs one mode only (1: plain tables). Extra
+# arguments go to dotnet test, for example: deploy/scripts/test.sh --partitions 1 --filter "FullyQualifiedName~Lineage".
+# A test project's folder as the first argument tests that project alone (with --no-build, the other projects need not
+# have been built): deploy/scripts/test.sh tests/Provenance.Console.Tests --no-build
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)
 cd "$root"
+
+target="$root/Provenance.sln"
+if [ $# -gt 0 ] && [ -d "$1" ] && [[ "$1" != -* ]]; then
+  target=$(realpath "$1")
+  shift
+fi
+modes=(1 4)
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --partitions) [ $# -ge 2 ] || die "--partitions needs a number (1: plain tables)"; modes=("$2"); shift 2 ;;
+    --partitions=*) modes=("${1#--partitions=}"); shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
 
 command -v dotnet >/dev/null || die "the .NET SDK is required (https://dot.net); install it and run this again"
 
@@ -59,10 +75,13 @@ RESTART
 chmod +x "$scratch/restart-rabbitmq.sh"
 export PROVENANCE_TEST_RABBITMQ_RESTART="$scratch/restart-rabbitmq.sh"
 
-log "running the test suite"
-target="$root/Provenance.sln"
-if [ $# -gt 0 ] && [ -d "$1" ] && [[ "$1" != -* ]]; then
-  target=$(realpath "$1")
-  shift
-fi
-dotnet test "$target" -c Release --logger "console;verbosity=normal" "$@"
+# Every host the tests start (in process or as a process) reads Database:Partitions from the environment, and builds
+# its database with that many partitions per hot table. The solution is built once, by the first run.
+status=0
+no_build=()
+for n in "${modes[@]}"; do
+  log "running the test suite, Database:Partitions=$n"
+  Database__Partitions=$n dotnet test "$target" -c Release --logger "console;verbosity=normal" "${no_build[@]}" "${args[@]}" || status=$?
+  [[ " ${args[*]} " == *" --no-build "* ]] || no_build=(--no-build)
+done
+exit "$status"

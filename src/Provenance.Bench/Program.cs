@@ -11,6 +11,13 @@ var connection = new Option<string>("--connection")
     Recursive = true,
 };
 
+var partitions = new Option<int>("--partitions")
+{
+    Description = "Hash partitions per hot table when the benchmark creates the schema (Database:Partitions; bench.sh gives it to the API too).",
+    DefaultValueFactory = _ => 1,
+    Recursive = true,
+};
+
 var batches = new Option<int>("--batches") { Description = "Timed batches per throughput figure.", DefaultValueFactory = _ => 10 };
 var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 10_000 };
 var bytes = new Option<int>("--document-bytes") { Description = "Approximate size of each document.", DefaultValueFactory = _ => 1_000 };
@@ -34,7 +41,7 @@ registry.SetAction(async (parse, ct) =>
     }
     var url = parse.GetValue(apiUrl);
     await new RegistryBenchmark(new RegistryBenchmarkOptions(cs, parse.GetValue(batches), parse.GetValue(batchSize), parse.GetValue(bytes),
-        parse.GetValue(dag), parse.GetValue(queries), parse.GetValue(maxDepth), url is null ? null : new Uri(url), parse.GetValue(apiKey))).RunAsync(ct);
+        parse.GetValue(dag), parse.GetValue(queries), parse.GetValue(maxDepth), url is null ? null : new Uri(url), parse.GetValue(apiKey), parse.GetValue(partitions))).RunAsync(ct);
     return 0;
 });
 
@@ -91,7 +98,7 @@ datasets.SetAction(async (parse, ct) =>
     var url = parse.GetValue(datasetsApi);
     await new DatasetsBenchmark(new DatasetsBenchmarkOptions(cs, parse.GetValue(registryDocuments), parse.GetValue(mixDocuments), parse.GetValue(minHuman),
         parse.GetValue(maxSynthetic), parse.GetValue(mixMaxDepth), parse.GetValue(maxGenerator), parse.GetValue(domainCount), !parse.GetValue(noExport),
-        parse.GetValue(textBytes), url is null ? null : new Uri(url), parse.GetValue(datasetsKey), parse.GetValue(exportDir)!, parse.GetValue(exportRuns))).RunAsync(ct);
+        parse.GetValue(textBytes), url is null ? null : new Uri(url), parse.GetValue(datasetsKey), parse.GetValue(exportDir)!, parse.GetValue(exportRuns), parse.GetValue(partitions))).RunAsync(ct);
     return 0;
 });
 
@@ -141,4 +148,5 @@ tokens.SetAction(parse =>
 
 var root = new RootCommand("Provenance benchmarks. Each prints its figures; deploy/scripts/bench.sh starts the servers they need.") { registry, ingest, datasets, detector, tokens };
 root.Options.Add(connection);
+root.Options.Add(partitions);
 return await root.Parse(args).InvokeAsync();

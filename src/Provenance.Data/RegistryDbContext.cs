@@ -15,6 +15,7 @@ namespace Provenance.Data;
 public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
 {
     public DbSet<Document> Documents => Set<Document>();
+    public DbSet<DocumentHash> DocumentHashes => Set<DocumentHash>();
     public DbSet<DocumentText> DocumentTexts => Set<DocumentText>();
     public DbSet<DocumentSearchVector> DocumentSearchVectors => Set<DocumentSearchVector>();
     public DbSet<Sighting> Sightings => Set<Sighting>();

@@ -90,6 +90,10 @@ namespace Provenance.Migrations.Migrations
 
             modelBuilder.Entity("Provenance.Data.Assertions.Assertion", b =>
                 {
+                    b.Property<long>("DocumentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("document_id");
+
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -117,10 +121,6 @@ namespace Provenance.Migrations.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("confidence");
 
-                    b.Property<long>("DocumentId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("document_id");
-
                     b.Property<string>("Evidence")
                         .HasColumnType("jsonb")
                         .HasColumnName("evidence");
@@ -133,7 +133,7 @@ namespace Provenance.Migrations.Migrations
                         .HasColumnType("assertion_kind")
                         .HasColumnName("kind");
 
-                    b.HasKey("Id")
+                    b.HasKey("DocumentId", "Id")
                         .HasName("pk_assertions");
 
                     b.HasIndex("GeneratorId")
@@ -470,10 +470,6 @@ namespace Provenance.Migrations.Migrations
                     b.HasKey("Id")
                         .HasName("pk_documents");
 
-                    b.HasIndex("ContentHash")
-                        .IsUnique()
-                        .HasDatabaseName("ix_documents_content_hash");
-
                     b.HasIndex("Depth")
                         .HasDatabaseName("ix_documents_depth");
 
@@ -490,6 +486,25 @@ namespace Provenance.Migrations.Migrations
                             t.HasCheckConstraint("ck_documents_content_hash_length", "octet_length(content_hash) = 32");
 
                             t.HasCheckConstraint("ck_documents_depth", "depth IS NULL OR depth >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Provenance.Data.Documents.DocumentHash", b =>
+                {
+                    b.Property<byte[]>("ContentHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("content_hash");
+
+                    b.Property<long>("DocumentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("document_id");
+
+                    b.HasKey("ContentHash")
+                        .HasName("pk_document_hashes");
+
+                    b.ToTable("document_hashes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_document_hashes_content_hash_length", "octet_length(content_hash) = 32");
                         });
                 });
 
@@ -560,6 +575,10 @@ namespace Provenance.Migrations.Migrations
 
             modelBuilder.Entity("Provenance.Data.Documents.Sighting", b =>
                 {
+                    b.Property<long>("DocumentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("document_id");
+
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -576,16 +595,12 @@ namespace Provenance.Migrations.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("crawler");
 
-                    b.Property<long>("DocumentId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("document_id");
-
                     b.Property<string>("Uri")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)")
                         .HasColumnName("uri");
 
-                    b.HasKey("Id")
+                    b.HasKey("DocumentId", "Id")
                         .HasName("pk_sightings");
 
                     b.HasIndex("Uri")
@@ -695,16 +710,16 @@ namespace Provenance.Migrations.Migrations
 
             modelBuilder.Entity("Provenance.Data.Lineage.PendingEdge", b =>
                 {
+                    b.Property<long>("ChildId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("child_id");
+
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
-
-                    b.Property<long>("ChildId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("child_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
@@ -730,7 +745,7 @@ namespace Provenance.Migrations.Migrations
                         .HasColumnType("lineage_relation")
                         .HasColumnName("relation");
 
-                    b.HasKey("Id")
+                    b.HasKey("ChildId", "Id")
                         .HasName("pk_pending_edges");
 
                     b.HasIndex("GeneratorId")

@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -33,7 +31,7 @@ internal static partial class DatabaseHosting
             "set ConnectionStrings__Registry (for example 'Host=127.0.0.1;Port=5432;Username=provenance;Password=...;Database=provenance'), "
             + "or start the registry with deploy/scripts/run.sh, which starts a local PostgreSQL for you.");
         builder.Services.AddSettings<RegistryOptions>(RegistryOptions.Section, RegistryOptions.Check);
-        builder.Services.AddSettings<DatabaseOptions>(DatabaseOptions.Section);
+        builder.Services.AddSettings<DatabaseOptions>(DatabaseOptions.Section, DatabaseOptions.Check);
 
         builder.Services.AddSingleton(_ => RegistryDatabase.CreateDataSource(connectionString));
         builder.Services.AddDbContextPool<RegistryDbContext>((sp, o) => o.UseRegistry(sp.GetRequiredService<NpgsqlDataSource>()));
@@ -73,19 +71,22 @@ internal static partial class DatabaseHosting
         }
         await using var scope = app.Services.CreateAsyncScope();
         var log = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Provenance.Startup");
-        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
+        var options = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        const string partitionsKey = $"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Partitions)}";
+        if (options.MigrateOnStartup)
         {
-            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
-            // On a fresh database EF would query the missing history table and log that failure as an error.
-            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
-            var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
-            if (pending.Count > 0)
+            var applied = await RegistrySchema.MigrateAsync(db, options.Partitions, partitionsKey, CancellationToken.None);
+            if (applied.Count > 0)
             {
-                LogMigrating(log, pending.Count, string.Join(", ", pending));
-                await db.Database.MigrateAsync();
+                LogMigrated(log, applied.Count, string.Join(", ", applied));
                 // Reload the enum types the migrations may just have created into the shared data source.
                 await app.Services.GetRequiredService<NpgsqlDataSource>().ReloadTypesAsync();
             }
+        }
+        else
+        {
+            await RegistrySchema.CheckPartitionsAsync(db, options.Partitions, partitionsKey, CancellationToken.None);
         }
         if (!string.IsNullOrEmpty(adminKey))
         {
@@ -102,8 +103,8 @@ internal static partial class DatabaseHosting
     [LoggerMessage(Level = LogLevel.Warning, Message = "No admin API key exists and PROVENANCE_ADMIN_KEY is not set: nobody can create keys. Set PROVENANCE_ADMIN_KEY and restart.")]
     static partial void LogNoAdmin(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s): {Migrations}")]
-    static partial void LogMigrating(ILogger logger, int count, string migrations);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Count} migration(s): {Migrations}")]
+    static partial void LogMigrated(ILogger logger, int count, string migrations);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap admin key installed from PROVENANCE_ADMIN_KEY")]
     static partial void LogAdminKey(ILogger logger);

@@ -30,7 +30,8 @@ public sealed record DatasetsBenchmarkOptions(
     Uri? ApiUrl,
     string? ApiKey,
     string WorkDir,
-    int ExportRuns = 1);
+    int ExportRuns = 1,
+    int Partitions = 1);
 
 /// <summary>
 /// Dataset assembly at scale: seeds a registry of <c>RegistryDocuments</c> documents (metadata only, with the class,
@@ -60,6 +61,12 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
         {
             var seedClock = Stopwatch.StartNew();
             await SeedAsync(seeding, o.RegistryDocuments - existing, ct);
+            // Every registered text claims its hash, as registration does.
+            await using (var claim = seeding.CreateCommand(
+                "INSERT INTO document_hashes (content_hash, document_id) SELECT content_hash, id FROM documents ON CONFLICT DO NOTHING"))
+            {
+                await claim.ExecuteNonQueryAsync(ct);
+            }
             Report.Line("seed: registry metadata", $"{o.RegistryDocuments:N0} documents, {o.Domains:N0} source domains",
                 $"{seedClock.Elapsed.TotalSeconds:N1} s", $"{(o.RegistryDocuments - existing) / seedClock.Elapsed.TotalSeconds:N0} docs/s (binary COPY)");
             var vacuum = Stopwatch.StartNew();
@@ -372,7 +379,7 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
         var options = new DbContextOptionsBuilder<RegistryDbContext>();
         options.UseRegistry(o.Connection);
         await using var db = new RegistryDbContext(options.Options);
-        await db.Database.MigrateAsync(ct);
+        await RegistrySchema.MigrateAsync(db, o.Partitions, "--partitions", ct);
     }
 
     static double[] Zipf(int n, double s)

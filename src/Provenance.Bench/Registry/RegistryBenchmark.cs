@@ -21,7 +21,8 @@ public sealed record RegistryBenchmarkOptions(
     int Queries,
     int MaxDepth,
     Uri? ApiUrl,
-    string? ApiKey);
+    string? ApiKey,
+    int Partitions = 1);
 
 /// <summary>
 /// Measures the registry core: batch registration throughput (10,000-document batches of ~1 KB) through the
@@ -177,7 +178,7 @@ public sealed class RegistryBenchmark(RegistryBenchmarkOptions o)
         var options = new DbContextOptionsBuilder<RegistryDbContext>();
         options.UseRegistry(o.Connection);
         await using var db = new RegistryDbContext(options.Options);
-        await db.Database.MigrateAsync(ct);
+        await RegistrySchema.MigrateAsync(db, o.Partitions, "--partitions", ct);
     }
 
     /// <summary>Bytes of WAL written since the cluster was created: what a standby and the WAL archive must take in.</summary>

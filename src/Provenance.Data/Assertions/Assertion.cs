@@ -38,7 +38,8 @@ internal sealed class AssertionConfiguration : IEntityTypeConfiguration<Assertio
     {
         b.ToTable("assertions", t =>
             t.HasCheckConstraint("ck_assertions_confidence", "confidence IS NULL OR (confidence >= 0 AND confidence <= 1)"));
-        b.HasKey(a => a.Id);
+        // Keys contain the partition column, document_id (Database:Partitions).
+        b.HasKey(a => new { a.DocumentId, a.Id });
         b.Property(a => a.Id).UseIdentityAlwaysColumn();
         b.Property(a => a.AssertedBy).HasMaxLength(200);
         b.Property(a => a.Evidence).HasColumnType("jsonb");

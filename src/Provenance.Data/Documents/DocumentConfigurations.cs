@@ -21,8 +21,8 @@ internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
         });
         b.HasKey(d => d.Id);
         b.Property(d => d.Id).UseIdentityAlwaysColumn();
+        // Unique in document_hashes, not here: see DocumentHash.
         b.Property(d => d.ContentHash).IsRequired();
-        b.HasIndex(d => d.ContentHash).IsUnique();
         b.Property(d => d.Language).HasMaxLength(35);
         b.Property(d => d.Licence).HasMaxLength(100);
         b.Property(d => d.Class).HasDefaultValue(Domain.Assertions.ProvenanceClass.Unknown);
@@ -35,6 +35,17 @@ internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
         b.HasIndex(d => new { d.Class, d.SampleKey, d.Id })
             .IncludeProperties(d => new { d.ContentHash, d.TokenCount, d.GeneratorId, d.Depth, d.Language, d.Licence, d.FirstSeen, d.SourceDomain, d.DecidedBy });
         b.HasOne<Generator>().WithMany().HasForeignKey(d => d.GeneratorId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class DocumentHashConfiguration : IEntityTypeConfiguration<DocumentHash>
+{
+    public void Configure(EntityTypeBuilder<DocumentHash> b)
+    {
+        b.ToTable("document_hashes", t => t.HasCheckConstraint("ck_document_hashes_content_hash_length", "octet_length(content_hash) = 32"));
+        b.HasKey(h => h.ContentHash);
+        // No foreign key to documents: the two are partitioned on different columns (hash, id), and a distributed
+        // engine keeps foreign keys only between tables partitioned alike. Registration writes both in one transaction.
     }
 }
 
@@ -78,7 +89,8 @@ internal sealed class SightingConfiguration : IEntityTypeConfiguration<Sighting>
     public void Configure(EntityTypeBuilder<Sighting> b)
     {
         b.ToTable("sightings");
-        b.HasKey(s => s.Id);
+        // Keys contain the partition column, document_id (Database:Partitions).
+        b.HasKey(s => new { s.DocumentId, s.Id });
         b.Property(s => s.Id).UseIdentityAlwaysColumn();
         b.Property(s => s.Uri).HasMaxLength(2048);
         b.Property(s => s.Crawler).HasMaxLength(200);

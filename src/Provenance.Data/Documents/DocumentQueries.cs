@@ -47,7 +47,7 @@ public sealed class DocumentQueries(RegistryDbContext db)
             return await db.Documents.AnyAsync(d => d.Id == id, ct) ? id : null;
         }
         var hash = docRef.Hash!.Value.ToArray();
-        return await db.Documents.Where(d => d.ContentHash == hash).Select(d => (long?)d.Id).FirstOrDefaultAsync(ct);
+        return await db.DocumentHashes.Where(h => h.ContentHash == hash).Select(h => (long?)h.DocumentId).FirstOrDefaultAsync(ct);
     }
 
     public async Task<DocumentResponse?> GetAsync(long id, bool includeText, CancellationToken ct)

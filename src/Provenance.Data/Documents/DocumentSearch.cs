@@ -118,7 +118,7 @@ public sealed class DocumentSearch(NpgsqlDataSource dataSource)
         var where = query.Kind switch
         {
             SearchKind.Id => "d.id = @id",
-            SearchKind.Hash => "d.content_hash = @hash",
+            SearchKind.Hash => "d.id IN (SELECT h.document_id FROM document_hashes h WHERE h.content_hash = @hash)",
             SearchKind.Url => "d.id IN (SELECT s.document_id FROM sightings s WHERE s.uri = @uri)",
             _ => "d.id IN (SELECT v.document_id FROM document_search v WHERE v.vector @@ websearch_to_tsquery('simple'::regconfig, @text))",
         };

@@ -56,7 +56,8 @@ internal sealed class PendingEdgeConfiguration : IEntityTypeConfiguration<Pendin
     public void Configure(EntityTypeBuilder<PendingEdge> b)
     {
         b.ToTable("pending_edges", t => t.HasCheckConstraint("ck_pending_edges_hash_length", "octet_length(parent_content_hash) = 32"));
-        b.HasKey(e => e.Id);
+        // Keys contain the partition column, child_id (Database:Partitions).
+        b.HasKey(e => new { e.ChildId, e.Id });
         b.Property(e => e.Id).UseIdentityAlwaysColumn();
         b.HasIndex(e => new { e.ChildId, e.ParentContentHash, e.Relation }).IsUnique();
         b.HasIndex(e => e.ParentContentHash);

@@ -16,8 +16,9 @@ namespace Provenance.Data.Registration;
 /// </summary>
 /// <remarks>
 /// The bucket locks make "not registered, nothing pending on it" stable against writers of pending edges, but two
-/// writers may still both see a text as new. The unique index on the content hash then stops the second COPY, and
-/// <see cref="RegistrationWriter.RegisterAsync"/> runs that batch again through the staged merge, which does not mind.
+/// writers may still both see a text as new. The primary key of <c>document_hashes</c>, which is copied first, then
+/// stops the second COPY, and <see cref="RegistrationWriter.RegisterAsync"/> runs that batch again through the staged
+/// merge, which does not mind.
 /// </remarks>
 internal static class NewDocumentCopy
 {
@@ -34,6 +35,17 @@ internal static class NewDocumentCopy
         span?.SetTag("provenance.documents", rows.Count);
         var generators = await GeneratorStore.EnsureAsync(conn, rows.Select(r => r.Item.S.Declared?.Generator), ct);
         var (now, ids) = await AllocateIdsAsync(conn, rows.Count, ct);
+
+        await using (var w = await conn.BeginBinaryImportAsync("COPY document_hashes (content_hash, document_id) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(rows[i].Item.S.Hash.ToArray(), NpgsqlDbType.Bytea, ct);
+                await w.WriteAsync(ids[i], NpgsqlDbType.Bigint, ct);
+            }
+            await w.CompleteAsync(ct);
+        }
 
         await using (var w = await conn.BeginBinaryImportAsync("""
             COPY documents (id, content_hash, char_count, token_count, language, licence, first_seen, last_seen, class, generator_id,

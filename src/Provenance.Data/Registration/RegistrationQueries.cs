@@ -27,7 +27,7 @@ internal static class RegistrationQueries
 
     /// <summary>Which of <paramref name="hashes"/> are registered.</summary>
     public static Task<HashSet<ContentHash>> ExistingHashesAsync(NpgsqlConnection conn, ContentHash[] hashes, CancellationToken ct) =>
-        ReadHashesAsync(conn, "SELECT content_hash FROM documents WHERE content_hash = ANY(@h)", hashes, ct);
+        ReadHashesAsync(conn, "SELECT content_hash FROM document_hashes WHERE content_hash = ANY(@h)", hashes, ct);
 
     /// <summary>Which of <paramref name="hashes"/> a pending edge waits for.</summary>
     public static Task<HashSet<ContentHash>> PendingTargetsAsync(NpgsqlConnection conn, ContentHash[] hashes, CancellationToken ct) =>
@@ -56,7 +56,7 @@ internal static class RegistrationQueries
         var state = new Dictionary<ContentHash, DocumentState>(hashes.Length);
         await using var cmd = new NpgsqlCommand("""
             SELECT d.id, d.content_hash, d.class, d.depth, (SELECT count(*)::int FROM pending_edges pe WHERE pe.child_id = d.id)
-              FROM documents d WHERE d.content_hash = ANY(@h)
+              FROM document_hashes h JOIN documents d ON d.id = h.document_id WHERE h.content_hash = ANY(@h)
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter<byte[][]>("h", [.. hashes.Select(h => h.ToArray())]));
         await using var reader = await cmd.ExecuteReaderAsync(ct);

@@ -67,7 +67,8 @@ public sealed partial class RegistrationWriter(
                     await RegisterValidAsync(items, results, direct, ct);
                     return;
                 }
-                catch (PostgresException e) when (direct && e.SqlState == PostgresErrorCodes.UniqueViolation && e.TableName == "documents")
+                catch (PostgresException e) when (direct && e.SqlState == PostgresErrorCodes.UniqueViolation
+                                                   && Partitioning.IsTableOrPartition(e.TableName, "document_hashes"))
                 {
                     // Another writer registered one of these texts first; the staged merge handles that.
                     LogDirectCopyConflict(logger, items.Count);

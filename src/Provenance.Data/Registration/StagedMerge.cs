@@ -32,48 +32,80 @@ internal static class StagedMerge
 
     // Parents named by hash that are registered become ids; the others stay null and become pending edges.
     const string ResolveParentsSql = """
-        UPDATE stage_parents p SET parent_id = d.id
-          FROM documents d
-         WHERE p.parent_id IS NULL AND d.content_hash = p.parent_hash
+        UPDATE stage_parents p SET parent_id = h.document_id
+          FROM document_hashes h
+         WHERE p.parent_id IS NULL AND h.content_hash = p.parent_hash
         """;
 
-    static readonly string UpsertDocumentsSql = $"""
-        WITH up AS (
-            INSERT INTO documents AS d (content_hash, char_count, token_count, language, licence, first_seen, last_seen,
-                                        class, generator_id, depth, source_domain, decided_by)
-            SELECT s.content_hash, s.char_count, s.token_count, s.language, s.licence,
-                   COALESCE(s.first_seen, now()), COALESCE(s.last_seen, now()),
-                   COALESCE(s.class, '{WireNames.Of(ProvenanceClass.Unknown)}')::provenance_class, s.generator_id,
-                   -- A new document's only assertion is this declaration, and its parents are staged.
-                   {GenerationDepthSql.Of($"COALESCE(s.class, '{WireNames.Of(ProvenanceClass.Unknown)}')",
-                       hasPendingParents: "pp.pending", hasParentOfUnknownDepth: "pp.unknown_depth", maxParentDepth: "pp.max_depth")},
-                   sd.domain,
-                   CASE WHEN s.class IS NOT NULL THEN '{WireNames.Of(AssertionKind.Declared)}'::assertion_kind END
+    // A text's document is created by whoever claims its hash in document_hashes (the one unique index on it): texts
+    // not registered yet are claimed here, in hash order, with ids from the documents' sequence, and get their
+    // document in the same statement. A hash that a concurrent writer claims first is left alone (ON CONFLICT waits
+    // for that writer to commit); UpdateDocumentsSql then finds its document, in a statement of its own, whose
+    // snapshot sees that commit.
+    static readonly string InsertDocumentsSql = $"""
+        WITH claimed AS (
+            INSERT INTO document_hashes (content_hash, document_id)
+            SELECT s.content_hash, nextval(pg_get_serial_sequence('documents', 'id'))
               FROM stage_docs s
-              LEFT JOIN (SELECT p.content_hash, bool_or(p.parent_id IS NULL) AS pending,
-                                bool_or(p.parent_id IS NOT NULL AND pd.depth IS NULL) AS unknown_depth, max(pd.depth) AS max_depth
-                           FROM stage_parents p LEFT JOIN documents pd ON pd.id = p.parent_id
-                          GROUP BY p.content_hash) pp ON pp.content_hash = s.content_hash
-              -- The source domain is the host of the earliest sighting with a URI when the document first gets one, and
-              -- then stays: dataset filters on it must not change their answer as crawls go on.
+             WHERE NOT EXISTS (SELECT 1 FROM document_hashes h WHERE h.content_hash = s.content_hash)
+             ORDER BY s.content_hash
+            ON CONFLICT (content_hash) DO NOTHING
+            RETURNING content_hash, document_id)
+        INSERT INTO documents (id, content_hash, char_count, token_count, language, licence, first_seen, last_seen,
+                               class, generator_id, depth, source_domain, decided_by)
+        OVERRIDING SYSTEM VALUE
+        SELECT c.document_id, s.content_hash, s.char_count, s.token_count, s.language, s.licence,
+               COALESCE(s.first_seen, now()), COALESCE(s.last_seen, now()),
+               COALESCE(s.class, '{WireNames.Of(ProvenanceClass.Unknown)}')::provenance_class, s.generator_id,
+               -- A new document's only assertion is this declaration, and its parents are staged.
+               {GenerationDepthSql.Of($"COALESCE(s.class, '{WireNames.Of(ProvenanceClass.Unknown)}')",
+                   hasPendingParents: "pp.pending", hasParentOfUnknownDepth: "pp.unknown_depth", maxParentDepth: "pp.max_depth")},
+               sd.domain,
+               CASE WHEN s.class IS NOT NULL THEN '{WireNames.Of(AssertionKind.Declared)}'::assertion_kind END
+          FROM claimed c
+          JOIN stage_docs s ON s.content_hash = c.content_hash
+          LEFT JOIN (SELECT p.content_hash, bool_or(p.parent_id IS NULL) AS pending,
+                            bool_or(p.parent_id IS NOT NULL AND pd.depth IS NULL) AS unknown_depth, max(pd.depth) AS max_depth
+                       FROM stage_parents p LEFT JOIN documents pd ON pd.id = p.parent_id
+                      GROUP BY p.content_hash) pp ON pp.content_hash = s.content_hash
+          -- The source domain is the host of the earliest sighting with a URI when the document first gets one, and
+          -- then stays: dataset filters on it must not change their answer as crawls go on.
+          LEFT JOIN (SELECT DISTINCT ON (ss.content_hash) ss.content_hash, source_domain_of(ss.uri) AS domain
+                       FROM stage_sightings ss WHERE ss.uri IS NOT NULL
+                      ORDER BY ss.content_hash, ss.crawled_at NULLS LAST, ss.uri) sd ON sd.content_hash = s.content_hash
+         ORDER BY c.document_id
+        RETURNING id, content_hash
+        """;
+
+    // The staged texts that were registered already (@h: those InsertDocumentsSql did not create). Their rows are
+    // locked in id order first, so that two writers updating the same documents cannot deadlock.
+    const string UpdateDocumentsSql = """
+        WITH target AS (
+            SELECT d.id, s.first_seen, s.last_seen, s.language, s.licence, sd.domain
+              FROM unnest(@h) AS x(content_hash)
+              JOIN document_hashes h ON h.content_hash = x.content_hash
+              JOIN documents d ON d.id = h.document_id
+              JOIN stage_docs s ON s.content_hash = x.content_hash
               LEFT JOIN (SELECT DISTINCT ON (ss.content_hash) ss.content_hash, source_domain_of(ss.uri) AS domain
                            FROM stage_sightings ss WHERE ss.uri IS NOT NULL
-                          ORDER BY ss.content_hash, ss.crawled_at NULLS LAST, ss.uri) sd ON sd.content_hash = s.content_hash
-             ORDER BY s.content_hash
-            ON CONFLICT (content_hash) DO UPDATE
-               SET first_seen = LEAST(d.first_seen, EXCLUDED.first_seen),
-                   last_seen = GREATEST(d.last_seen, EXCLUDED.last_seen),
-                   language = COALESCE(d.language, EXCLUDED.language),
-                   licence = COALESCE(d.licence, EXCLUDED.licence),
-                   source_domain = COALESCE(d.source_domain, EXCLUDED.source_domain)
-            RETURNING d.id, d.content_hash, (d.xmax = 0) AS created)
-        SELECT id, content_hash, created FROM up
+                          ORDER BY ss.content_hash, ss.crawled_at NULLS LAST, ss.uri) sd ON sd.content_hash = x.content_hash
+             ORDER BY d.id
+               FOR UPDATE OF d)
+        UPDATE documents d
+           SET first_seen = LEAST(d.first_seen, COALESCE(t.first_seen, now())),
+               last_seen = GREATEST(d.last_seen, COALESCE(t.last_seen, now())),
+               language = COALESCE(d.language, t.language),
+               licence = COALESCE(d.licence, t.licence),
+               source_domain = COALESCE(d.source_domain, t.domain)
+          FROM target t
+         WHERE d.id = t.id
+        RETURNING d.id, d.content_hash
         """;
 
     const string InsertSightingsSql = """
         INSERT INTO sightings (document_id, uri, crawled_at, crawler)
-        SELECT d.id, s.uri, COALESCE(s.crawled_at, now()), s.crawler
-          FROM stage_sightings s JOIN documents d ON d.content_hash = s.content_hash
+        SELECT h.document_id, s.uri, COALESCE(s.crawled_at, now()), s.crawler
+          FROM stage_sightings s JOIN document_hashes h ON h.content_hash = s.content_hash
         ON CONFLICT DO NOTHING
         """;
 
@@ -81,25 +113,25 @@ internal static class StagedMerge
     // every assertion writer follows.
     static readonly string InsertDeclaredSql = $"""
         INSERT INTO assertions (document_id, kind, asserted_by, class, confidence, generator_id, evidence)
-        SELECT d.id, 'declared', s.asserter, s.class::provenance_class, s.confidence, s.generator_id, s.evidence
-          FROM stage_declared s JOIN documents d ON d.content_hash = s.content_hash
-         WHERE NOT {RepeatedAssertion.Sql("d.id", "'declared'", "s.asserter", "s.class::provenance_class", "s.confidence", "s.generator_id")}
+        SELECT h.document_id, 'declared', s.asserter, s.class::provenance_class, s.confidence, s.generator_id, s.evidence
+          FROM stage_declared s JOIN document_hashes h ON h.content_hash = s.content_hash
+         WHERE NOT {RepeatedAssertion.Sql("h.document_id", "'declared'", "s.asserter", "s.class::provenance_class", "s.confidence", "s.generator_id")}
          ORDER BY s.ord
         RETURNING document_id
         """;
 
     const string InsertEdgesSql = """
         INSERT INTO pending_edges (child_id, parent_content_hash, relation, generator_id, params_hash)
-        SELECT c.id, p.parent_hash, p.relation::lineage_relation, p.generator_id, p.params_hash
-          FROM stage_parents p JOIN documents c ON c.content_hash = p.content_hash
+        SELECT c.document_id, p.parent_hash, p.relation::lineage_relation, p.generator_id, p.params_hash
+          FROM stage_parents p JOIN document_hashes c ON c.content_hash = p.content_hash
          WHERE p.parent_id IS NULL
-         ORDER BY c.id
+         ORDER BY c.document_id
         ON CONFLICT DO NOTHING;
         INSERT INTO lineage_edges (child_id, parent_id, relation, generator_id, params_hash)
-        SELECT c.id, p.parent_id, p.relation::lineage_relation, p.generator_id, p.params_hash
-          FROM stage_parents p JOIN documents c ON c.content_hash = p.content_hash
-         WHERE p.parent_id IS NOT NULL AND p.parent_id <> c.id
-         ORDER BY c.id, p.parent_id
+        SELECT c.document_id, p.parent_id, p.relation::lineage_relation, p.generator_id, p.params_hash
+          FROM stage_parents p JOIN document_hashes c ON c.content_hash = p.content_hash
+         WHERE p.parent_id IS NOT NULL AND p.parent_id <> c.document_id
+         ORDER BY c.document_id, p.parent_id
         ON CONFLICT DO NOTHING
         RETURNING child_id
         """;
@@ -108,9 +140,9 @@ internal static class StagedMerge
     const string ResolvePendingSql = """
         WITH moved AS (
             DELETE FROM pending_edges pe
-             USING stage_docs s JOIN documents d ON d.content_hash = s.content_hash
+             USING stage_docs s JOIN document_hashes h ON h.content_hash = s.content_hash
              WHERE pe.parent_content_hash = s.content_hash
-            RETURNING pe.child_id, d.id AS parent_id, pe.relation, pe.generator_id, pe.params_hash),
+            RETURNING pe.child_id, h.document_id AS parent_id, pe.relation, pe.generator_id, pe.params_hash),
         inserted AS (
             INSERT INTO lineage_edges (child_id, parent_id, relation, generator_id, params_hash)
             SELECT child_id, parent_id, relation, generator_id, params_hash FROM moved WHERE child_id <> parent_id
@@ -143,18 +175,16 @@ internal static class StagedMerge
 
         var ids = new Dictionary<ContentHash, long>();
         var created = new HashSet<long>();
-        await using (var cmd = new NpgsqlCommand(UpsertDocumentsSql, conn))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        await using (var cmd = new NpgsqlCommand(InsertDocumentsSql, conn))
         {
-            while (await reader.ReadAsync(ct))
-            {
-                var id = reader.GetInt64(0);
-                ids[new ContentHash(reader.GetFieldValue<byte[]>(1))] = id;
-                if (reader.GetBoolean(2))
-                {
-                    created.Add(id);
-                }
-            }
+            await ReadDocumentsAsync(cmd, ids, created, ct);
+        }
+        var registered = rows.Documents.Select(d => d.Item.S.Hash).Where(h => !ids.ContainsKey(h)).Select(h => h.ToArray()).ToArray();
+        if (registered.Length > 0)
+        {
+            await using var cmd = new NpgsqlCommand(UpdateDocumentsSql, conn);
+            cmd.Parameters.Add(new NpgsqlParameter<byte[][]>("h", registered));
+            await ReadDocumentsAsync(cmd, ids, null, ct);
         }
         if (created.Count > 0)
         {
@@ -248,6 +278,17 @@ internal static class StagedMerge
                 await w.WriteNullableAsync(p.ParamsHash, NpgsqlDbType.Text, ct);
             }
             await w.CompleteAsync(ct);
+        }
+    }
+
+    static async Task ReadDocumentsAsync(NpgsqlCommand cmd, Dictionary<ContentHash, long> ids, HashSet<long>? created, CancellationToken ct)
+    {
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetInt64(0);
+            ids[new ContentHash(reader.GetFieldValue<byte[]>(1))] = id;
+            created?.Add(id);
         }
     }
 

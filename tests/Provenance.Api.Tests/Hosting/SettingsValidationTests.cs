@@ -48,11 +48,12 @@ public sealed class SettingsValidationTests : IAsyncLifetime
     [Fact]
     public async Task ABadSettingStopsTheStartNamingTheKeyBeforeTheMigrationsRun()
     {
-        var error = Start(new() { ["Registry:MaxBatchSize"] = "0", ["Bus:Prefetch"] = "70000" });
+        var error = Start(new() { ["Registry:MaxBatchSize"] = "0", ["Bus:Prefetch"] = "70000", ["Database:Partitions"] = "0" });
 
         var messages = BoundSettings.Messages(error);
         Assert.Contains("Registry:MaxBatchSize is 0; it must be between 1 and 100,000", messages);
         Assert.Contains("Bus:Prefetch is 70000; it must be between 1 and 65,535", messages);
+        Assert.Contains("Database:Partitions is 0; it must be between 1 and 256", messages);
         Assert.False(await MigratedAsync(), "the migrations ran although the settings were refused");
     }
 
@@ -72,6 +73,17 @@ public sealed class SettingsValidationTests : IAsyncLifetime
         Assert.Contains("OpenLineage:File is 'lineage.ndjson' while OpenLineage:Url is set too", messages);
         Assert.Contains("OpenLineage:MaxRetryDelay is 00:00:05, shorter than OpenLineage:MinRetryDelay (00:00:10)", messages);
         Assert.False(await MigratedAsync(), "the migrations ran although the settings were refused");
+    }
+
+    [Fact]
+    public void ADatabaseBuiltWithOneNumberOfPartitionsStopsAnApiConfiguredForAnother()
+    {
+        Assert.Null(Start(new() { ["Database:Partitions"] = "1" }));
+
+        var error = Start(new() { ["Database:Partitions"] = "2" });
+
+        Assert.NotNull(error);
+        Assert.Contains("Database:Partitions is 2, but this database was built with 1 partition(s) per table", error.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
