@@ -5,6 +5,11 @@
 #   deploy/scripts/bench.sh detector [options]   detector throughput on ~1 KB documents (no servers needed)
 #   deploy/scripts/bench.sh tokens [options]     token counting on prose vs. the library, and on single long runs (no servers)
 #   deploy/scripts/bench.sh datasets [options]   a 1M-document mix from a 10M-document registry vs. ORDER BY random(); export MB/s
+#   deploy/scripts/bench.sh scale [options]      100M documents (30% with lineage) seeded by COPY: registration at 0, 50M and
+#                                                100M, ancestors p50/p99, a 10M mix vs. ORDER BY random(), disk per document;
+#                                                --partitions 16 for the partitioned mode, --documents 1000000 for a short run.
+#                                                It states the disk it needs first and refuses (exit 2) when it is not free;
+#                                                TMPDIR picks the filesystem.
 #   deploy/scripts/bench.sh console              the console's lineage explorer drawing 2,000 nodes in headless chromium
 # It starts a throwaway PostgreSQL (durable settings, as in production, with a larger buffer cache), RabbitMQ and the
 # API (consuming from RabbitMQ) in Release mode on 127.0.0.1, passes the remaining arguments to src/Provenance.Bench,
@@ -13,7 +18,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)
 cd "$root"
-[ $# -ge 1 ] || die "usage: deploy/scripts/bench.sh registry|ingest|detector|datasets|tokens|console [options]  (see: dotnet run --project src/Provenance.Bench -- --help)"
+[ $# -ge 1 ] || die "usage: deploy/scripts/bench.sh registry|ingest|detector|datasets|scale|tokens|console [options]  (see: dotnet run --project src/Provenance.Bench -- --help)"
 
 if [ "$1" = detector ] || [ "$1" = tokens ]; then
   log "building in Release"
@@ -32,6 +37,22 @@ fi
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/provenance-bench.XXXXXX")
 chmod 755 "$scratch"
+if [ "$1" = scale ]; then
+  # The disk check comes before anything starts: a 100M-document run needs tens of GB where the database lives.
+  log "building in Release"
+  dotnet build "$root/src/Provenance.Bench" -c Release -nologo -v quiet >/dev/null
+  dotnet "$root/src/Provenance.Bench/bin/Release/net10.0/Provenance.Bench.dll" "$@" --scratch "$scratch" --plan-only \
+    || { rc=$?; rm -rf "$scratch"; exit "$rc"; }
+fi
+# --partitions N reaches the API, which migrates the registry (Database:Partitions), and the benchmark, which checks it.
+partitions=
+previous=
+for arg in "$@"; do
+  case "$arg" in --partitions=*) partitions=${arg#--partitions=} ;; esac
+  [ "$previous" = --partitions ] && partitions=$arg
+  previous=$arg
+done
+[ -z "$partitions" ] || export Database__Partitions=$partitions
 pg_port=$(free_port 56432)
 api_port=$(free_port 56080)
 rabbit_port=$(free_port 46772 1000)
@@ -72,6 +93,7 @@ case "$command" in
   registry|datasets) extra=(--api-url "http://127.0.0.1:$api_port" --api-key "$admin_key") ;;
   ingest) extra=(--broker "$broker" --cli "$root/src/Provenance.Cli/bin/Release/net10.0/provenance.dll" --consumer-pid "$api_pid"
                  --work-dir "$scratch/work") ;;
+  scale) extra=(--scratch "$scratch") ;;
   *) extra=() ;;
 esac
 dotnet "$root/src/Provenance.Bench/bin/Release/net10.0/Provenance.Bench.dll" "$command" --connection "$connection" "${extra[@]}" "$@"
