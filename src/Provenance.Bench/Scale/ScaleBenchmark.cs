@@ -55,8 +55,6 @@ public sealed class ScaleBenchmark(ScaleBenchmarkOptions o)
         Report.Header("scale benchmark", o.Connection);
         if (o.Scratch is not null && !o.Disk.Fits(o.Scratch))
         {
-            Console.Error.WriteLine($"error: the run needs {DiskPlan.Gigabytes(o.Disk.Bytes)} free where the database lives ({Path.GetFullPath(o.Scratch)}); "
-                + "free space there, point TMPDIR at a larger filesystem, or ask for fewer --documents.");
             return 2;
         }
         await Phase("migrate", () => BenchDatabase.MigrateAsync(o.Connection, ct));
