@@ -82,11 +82,15 @@ ConnectionStrings__Registry=$connection ConnectionStrings__Broker=$broker Databa
 PROVENANCE_ADMIN_KEY=$admin_key Logging__LogLevel__Default=Warning \
   dotnet "$root/src/Provenance.Api/bin/Release/net10.0/Provenance.Api.dll" --contentRoot "$root/src/Provenance.Api" --urls "http://127.0.0.1:$api_port" &
 api_pid=$!
-for _ in $(seq 1 60); do
-  curl -sf "http://127.0.0.1:$api_port/health" >/dev/null 2>&1 && break
-  (exec 3<>"/dev/tcp/127.0.0.1/$api_port") 2>/dev/null && break
+# The API migrates the registry before it listens, and the benchmark must not start before: it would migrate the same
+# database at the same time. On a loaded 2-core machine the start can take minutes.
+api_up=
+for _ in $(seq 1 600); do
+  kill -0 "$api_pid" 2>/dev/null || die "the API exited while starting (its log is above)"
+  (exec 3<>"/dev/tcp/127.0.0.1/$api_port") 2>/dev/null && { api_up=1; break; }
   sleep 1
 done
+[ -n "$api_up" ] || die "the API did not listen on 127.0.0.1:$api_port within 10 minutes"
 
 command=$1; shift
 case "$command" in
