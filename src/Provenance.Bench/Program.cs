@@ -3,6 +3,7 @@ using Provenance.Bench.Datasets;
 using Provenance.Bench;
 using Provenance.Bench.Ingestion;
 using Provenance.Bench.Registry;
+using Provenance.Bench.Scale;
 
 var connection = new Option<string>("--connection")
 {
@@ -13,7 +14,7 @@ var connection = new Option<string>("--connection")
 
 var partitions = new Option<int>("--partitions")
 {
-    Description = "Hash partitions per hot table when the benchmark creates the schema (Database:Partitions; bench.sh gives it to the API too).",
+    Description = "Hash partitions per hot table the registry is migrated with (Database:Partitions; bench.sh gives it to the API too); 1 for plain tables.",
     DefaultValueFactory = _ => 1,
     Recursive = true,
 };
@@ -102,6 +103,44 @@ datasets.SetAction(async (parse, ct) =>
     return 0;
 });
 
+var scaleDocuments = new Option<long>("--documents") { Description = "Documents seeded (metadata and lineage, by binary COPY).", DefaultValueFactory = _ => 100_000_000 };
+var scaleMix = new Option<long?>("--mix") { Description = "Documents in the assembled version (default: a tenth of --documents)." };
+var lineageShare = new Option<double>("--lineage-share") { Description = "Share of seeded documents derived from 1-3 earlier ones.", DefaultValueFactory = _ => 0.3 };
+var register = new Option<int>("--register") { Description = "Documents registered through the writer at 0, half and all seeded.", DefaultValueFactory = _ => 50_000 };
+var scaleBatch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 10_000 };
+var scaleBytes = new Option<int>("--document-bytes") { Description = "Text size of the registered documents.", DefaultValueFactory = _ => 1_000 };
+var scaleQueries = new Option<int>("--queries") { Description = "Ancestor queries on random documents with lineage.", DefaultValueFactory = _ => 1_000 };
+var scratch = new Option<string?>("--scratch") { Description = "Folder on the filesystem that holds the database: the run refuses to start when it lacks the space." };
+var planOnly = new Option<bool>("--plan-only") { Description = "Print the disk the run needs and the free space under --scratch, and exit (2 when short)." };
+var scale = new Command("scale", "The registry at scale: registration throughput at 0, half and all seeded, ancestors on the whole DAG, a mix vs ORDER BY random(), disk per document.")
+{
+    scaleDocuments, scaleMix, lineageShare, register, scaleBatch, scaleBytes, scaleQueries, maxDepth, domainCount, minHuman, maxSynthetic, mixMaxDepth,
+    maxGenerator, scratch, planOnly,
+};
+scale.SetAction(async (parse, ct) =>
+{
+    var n = parse.GetValue(scaleDocuments);
+    var options = new ScaleBenchmarkOptions(parse.GetValue(connection)!, n, parse.GetValue(partitions),
+        new MixRules(parse.GetValue(scaleMix) ?? n / 10, parse.GetValue(minHuman), parse.GetValue(maxSynthetic), parse.GetValue(mixMaxDepth), parse.GetValue(maxGenerator)),
+        parse.GetValue(lineageShare), parse.GetValue(register), parse.GetValue(scaleBatch), parse.GetValue(scaleBytes), parse.GetValue(scaleQueries),
+        parse.GetValue(maxDepth), parse.GetValue(domainCount), parse.GetValue(scratch));
+    if (parse.GetValue(planOnly))
+    {
+        if (options.Scratch is null)
+        {
+            Console.Error.WriteLine("error: --plan-only needs --scratch, the folder the database would live in.");
+            return 1;
+        }
+        return options.Disk.Fits(options.Scratch) ? 0 : 2;
+    }
+    if (string.IsNullOrWhiteSpace(options.Connection))
+    {
+        Console.Error.WriteLine("error: no database: pass --connection or run deploy/scripts/bench.sh, which starts one.");
+        return 1;
+    }
+    return await new ScaleBenchmark(options).RunAsync(ct);
+});
+
 var detectorCount = new Option<int>("--count") { Description = "Documents of ~1 KB per pass.", DefaultValueFactory = _ => 50_000 };
 var detectorBatch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 128 };
 var detectorCorpus = new Option<string?>("--corpus") { Description = "Cut documents from this labelled JSONL instead of generating them." };
@@ -146,7 +185,7 @@ tokens.SetAction(parse =>
     return 0;
 });
 
-var root = new RootCommand("Provenance benchmarks. Each prints its figures; deploy/scripts/bench.sh starts the servers they need.") { registry, ingest, datasets, detector, tokens };
+var root = new RootCommand("Provenance benchmarks. Each prints its figures; deploy/scripts/bench.sh starts the servers they need.") { registry, ingest, datasets, scale, detector, tokens };
 root.Options.Add(connection);
 root.Options.Add(partitions);
 return await root.Parse(args).InvokeAsync();

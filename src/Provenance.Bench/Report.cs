@@ -25,8 +25,28 @@ public static class Report
         }
     }
 
-    public static void Line(string what, string workload, string figure, string extra) =>
-        Console.WriteLine($"{what,-34} {workload,-44} {figure,16} {extra}");
+    static readonly List<string> Lines = [];
+
+    public static void Line(string what, string workload, string figure, string extra)
+    {
+        var line = $"{what,-34} {workload,-44} {figure,16} {extra}";
+        lock (Lines)
+        {
+            Lines.Add(line);
+        }
+        Console.WriteLine(line);
+    }
+
+    /// <summary>Prints again every figure line so far, for a run long enough that they scrolled away.</summary>
+    public static void Summary(string name)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"# summary: {name}");
+        lock (Lines)
+        {
+            Lines.ForEach(Console.WriteLine);
+        }
+    }
 
     public static void Progress(string message) => Console.Error.WriteLine($"  .. {message}");
 

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
+using Provenance.Bench.Seeding;
 using Provenance.Client;
 using Provenance.Client.Datasets;
 using Provenance.Contracts.Datasets;
@@ -42,21 +41,15 @@ public sealed record DatasetsBenchmarkOptions(
 /// </summary>
 public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
 {
-    static readonly string[] Languages = ["en", "en", "en", "en", "en", "en", "de", "fr", "es", "zh", "ja", "pt"];
-    static readonly string?[] Licences = ["CC-BY-4.0", "CC-BY-4.0", "CC-BY-4.0", "CC-BY-4.0", "CC0-1.0", "CC0-1.0", "MIT", null, null, null, null];
-
     public async Task RunAsync(CancellationToken ct)
     {
         Report.Header("datasets benchmark", o.Connection);
-        await MigrateAsync(ct);
+        await BenchDatabase.MigrateAsync(o.Connection, o.Partitions, ct);
         await using var dataSource = RegistryDatabase.CreateDataSource(o.Connection);
         await dataSource.ReloadTypesAsync(ct);
-        // Seeding is the benchmark's own set-up, not a figure: on a busy machine finishing a COPY of millions of rows
-        // can outlast the registry's command timeout, so it runs without one.
-        await using var seeding = RegistryDatabase.CreateDataSource(new NpgsqlConnectionStringBuilder(o.Connection) { CommandTimeout = 0 }.ConnectionString);
-        await seeding.ReloadTypesAsync(ct);
+        await using var seeding = await BenchDatabase.SeedingAsync(o.Connection, ct);
 
-        var existing = (long)(await Scalar(dataSource, "SELECT count(*) FROM documents", ct))!;
+        var existing = (long)(await BenchDatabase.ScalarAsync(dataSource, "SELECT count(*) FROM documents", ct))!;
         if (existing < o.RegistryDocuments)
         {
             var seedClock = Stopwatch.StartNew();
@@ -70,60 +63,40 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
             Report.Line("seed: registry metadata", $"{o.RegistryDocuments:N0} documents, {o.Domains:N0} source domains",
                 $"{seedClock.Elapsed.TotalSeconds:N1} s", $"{(o.RegistryDocuments - existing) / seedClock.Elapsed.TotalSeconds:N0} docs/s (binary COPY)");
             var vacuum = Stopwatch.StartNew();
-            await Execute(seeding, "VACUUM (ANALYZE) documents", ct);
+            await BenchDatabase.ExecuteAsync(seeding, "VACUUM (ANALYZE) documents", ct);
             Report.Line("seed: VACUUM ANALYZE documents", "visibility map for index-only scans", $"{vacuum.Elapsed.TotalSeconds:N1} s", "");
         }
         // A scan of the whole registry, like the seeding: on a busy machine it can outlast the command timeout.
         await PrintShapeAsync(seeding, ct);
         await StorageReport.PrintAsync(seeding, ct);
 
-        var assembler = new DatasetAssembler(dataSource, new DatasetQueries(dataSource), NullLogger<DatasetAssembler>.Instance);
+        var rules = new MixRules(o.MixDocuments, o.MinHumanShare, o.MaxSyntheticShare, o.MaxDepth, o.MaxGeneratorShare);
         var dataset = $"bench-{DateTime.UtcNow:yyyyMMddHHmmss}";
-        var spec = new DatasetSpec(dataset, Target: new DatasetTarget(Documents: o.MixDocuments), MinHumanShare: o.MinHumanShare,
-            MaxSyntheticShare: o.MaxSyntheticShare, MaxDepth: o.MaxDepth, MaxGeneratorShare: o.MaxGeneratorShare, Seed: 2024);
+        var spec = rules.Spec(dataset);
 
-        // 1. Assembly through the same service the API and the bus call, after a small dry run that warms the JIT and
-        //    the connection pool as a running registry would have them.
-        await assembler.PreviewAsync(spec with { Target = new DatasetTarget(Documents: Math.Min(10_000, o.MixDocuments)) }, ct);
-        var clock = Stopwatch.StartNew();
-        var result = await assembler.AssembleAsync(spec, "bench", ct);
-        var elapsed = clock.Elapsed;
-        if (result is not AssemblyStored stored)
-        {
-            throw new InvalidOperationException($"the benchmark spec was refused: {((AssemblyRefused)result).Detail}");
-        }
-        var v = stored.Version;
-        var t = stored.Timings;
-        Report.Line("assemble: version", $"{v.Documents:N0} of {o.RegistryDocuments:N0} documents", $"{elapsed.TotalSeconds:N2} s",
-            string.Create(CultureInfo.InvariantCulture, $"selection {t.Selection.TotalSeconds:N2} s ({t.CandidatesRead:N0} candidates read), manifest {t.Manifest.TotalSeconds:N2} s, write {t.Write.TotalSeconds:N2} s"));
-        foreach (var phase in t.Phases ?? [])
-        {
-            Report.Line("  phase", phase.Name, $"{phase.Elapsed.TotalSeconds:N3} s",
-                phase.Cpu is { } cpu ? $"{cpu.TotalSeconds:N3} s of this process's CPU" : "");
-        }
-        var byClass = v.Manifest.Stats.ByClass.ToDictionary(c => c.Class, c => c.Documents);
-        Report.Line("assemble: composition", $"human {byClass["human"]:N0}, synthetic {byClass["synthetic"]:N0}, mixed {byClass["mixed"]:N0}",
-            string.Create(CultureInfo.InvariantCulture, $"human {v.HumanShare:0.0%}"),
-            string.Create(CultureInfo.InvariantCulture, $"{v.Manifest.CollapseRisk.GeneratorConcentration.Generators} generators, top {v.Manifest.CollapseRisk.GeneratorConcentration.TopShare:0.0%}; {v.ManifestHash[..23]}…"));
+        // 1. Assembly through the same service the API and the bus call.
+        var mix = await MixComparison.AssembleAsync(dataSource, spec, o.RegistryDocuments, ct);
+        var (v, human, synthetic, mixed) = (mix.Stored.Version, mix.Human, mix.Synthetic, mix.Mixed);
 
         // 2. The same per-class counts drawn with ORDER BY random(): a full scan and sort of each class.
-        var naive = await NaiveSelectionAsync(dataSource, byClass["human"], byClass["synthetic"], byClass["mixed"], ct);
-        Report.Line("naive: ORDER BY random() LIMIT n", "same per-class counts and depth filter, no caps", $"{naive.TotalSeconds:N2} s", "");
+        var naive = await MixComparison.NaiveSelectionAsync(dataSource, mix, o.MaxDepth, ct);
 
         // The same row counts read straight from the sample-key index, without the mix rules: the SQL-only comparison.
-        var keyed = await KeyedSelectionAsync(dataSource, byClass["human"], byClass["synthetic"], byClass["mixed"], ct);
-        Report.Line("keyed: index range reads only", "same per-class counts, from the seed's start key", $"{keyed.TotalSeconds:N2} s", "");
+        var keyed = await KeyedSelectionAsync(dataSource, human, synthetic, mixed, ct);
+        Report.Line("keyed: index range reads only", "same per-class counts, from the seed's start key", $"{keyed.TotalSeconds:N2} s",
+            string.Create(CultureInfo.InvariantCulture, $"ORDER BY random() takes {naive.TotalSeconds / keyed.TotalSeconds:N1}x as long"));
 
         // The two ratios the selection is held to, from figures of this one run (a busy machine slows all of them).
+        var t = mix.Stored.Timings;
         Report.Line("ratio: selection / raw reads", $"{t.Selection.TotalSeconds:N2} s / {keyed.TotalSeconds:N2} s",
             string.Create(CultureInfo.InvariantCulture, $"{t.Selection.TotalSeconds / keyed.TotalSeconds:N2}x"), "the mix rules' cost over the index reads (goal: within 2x)");
-        Report.Line("ratio: ORDER BY random() / assembly", $"{naive.TotalSeconds:N2} s / {elapsed.TotalSeconds:N2} s",
-            string.Create(CultureInfo.InvariantCulture, $"{naive.TotalSeconds / elapsed.TotalSeconds:N2}x"),
+        Report.Line("ratio: ORDER BY random() / assembly", $"{naive.TotalSeconds:N2} s / {mix.Elapsed.TotalSeconds:N2} s",
+            string.Create(CultureInfo.InvariantCulture, $"{naive.TotalSeconds / mix.Elapsed.TotalSeconds:N2}x"),
             string.Create(CultureInfo.InvariantCulture, $"the whole assembly, stored (goal: at least 5x); selection alone {naive.TotalSeconds / t.Selection.TotalSeconds:N2}x"));
 
         // 3. Determinism: the same spec on the same registry gives the same manifest.
-        clock.Restart();
-        var again = (AssemblyPreviewed)await assembler.PreviewAsync(spec, ct);
+        var clock = Stopwatch.StartNew();
+        var again = (AssemblyPreviewed)await MixComparison.Assembler(dataSource).PreviewAsync(spec, ct);
         Report.Line("assemble again (dry run)", "same spec, same registry", $"{clock.Elapsed.TotalSeconds:N2} s",
             again.Preview.ManifestHash == v.ManifestHash ? "same manifest hash" : $"DIFFERENT manifest hash {again.Preview.ManifestHash}");
 
@@ -181,30 +154,20 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
 
     async Task SeedAsync(NpgsqlDataSource dataSource, long count, CancellationToken ct)
     {
-        var generators = await SeedGeneratorsAsync(dataSource, ct);
-        var domains = Enumerable.Range(0, o.Domains).Select(i => $"site{i:D5}.{(i % 7) switch { 0 => "org", 1 => "net", 2 => "de", 3 => "fr", _ => "com" }}").ToArray();
-        var domainWeights = Zipf(domains.Length, 1.05);
-        var generatorWeights = Zipf(generators.Length, 0.8);
-        var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var metadata = await CrawledMetadata.CreateAsync(dataSource, o.Domains, ct);
         const int workers = 2;
         var done = 0L;
         await Parallel.ForEachAsync(Enumerable.Range(0, workers), ct, async (worker, token) =>
         {
             var random = new Random(1000 + worker);
             var n = count / workers + (worker < count % workers ? 1 : 0);
-            var hash = new byte[32];
             await using var conn = await dataSource.OpenConnectionAsync(token);
-            await using var copy = await conn.BeginBinaryImportAsync("""
-                COPY documents (content_hash, char_count, token_count, language, licence, first_seen, last_seen, class, generator_id, depth, source_domain)
-                FROM STDIN (FORMAT BINARY)
-                """, token);
+            await using var copy = await conn.BeginBinaryImportAsync($"COPY documents ({CrawledMetadata.Columns}) FROM STDIN (FORMAT BINARY)", token);
             for (long i = 0; i < n; i++)
             {
-                random.NextBytes(hash);
                 var roll = random.NextDouble();
                 var cls = roll < 0.55 ? ProvenanceClass.Human : roll < 0.85 ? ProvenanceClass.Synthetic : roll < 0.93 ? ProvenanceClass.Mixed : ProvenanceClass.Unknown;
-                var tokens = (int)Math.Clamp(Math.Exp(5.3 + 0.6 * Gaussian(random)), 20, 20_000);
-                var seen = start.AddSeconds(random.NextDouble() * 2 * 365 * 86_400);
+                // Depths as declared, without lineage rows: this registry has none (bench.sh scale seeds lineage).
                 int? depth = cls switch
                 {
                     ProvenanceClass.Human => 0,
@@ -212,31 +175,7 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
                     _ => random.NextDouble() switch { < 0.02 => null, < 0.62 => 1, < 0.87 => 2, < 0.96 => 3, _ => 4 + random.Next(4) },
                 };
                 await copy.StartRowAsync(token);
-                await copy.WriteAsync(hash, NpgsqlDbType.Bytea, token);
-                await copy.WriteAsync(tokens * 4, NpgsqlDbType.Integer, token);
-                await copy.WriteAsync(tokens, NpgsqlDbType.Integer, token);
-                await copy.WriteAsync(Languages[random.Next(Languages.Length)], NpgsqlDbType.Varchar, token);
-                await WriteNullableAsync(copy, Licences[random.Next(Licences.Length)], token);
-                await copy.WriteAsync(seen, NpgsqlDbType.TimestampTz, token);
-                await copy.WriteAsync(seen, NpgsqlDbType.TimestampTz, token);
-                await copy.WriteAsync(cls, "provenance_class", token);
-                if (cls is ProvenanceClass.Synthetic or ProvenanceClass.Mixed)
-                {
-                    await copy.WriteAsync(generators[Pick(generatorWeights, random)], NpgsqlDbType.Integer, token);
-                }
-                else
-                {
-                    await copy.WriteNullAsync(token);
-                }
-                if (depth is { } d)
-                {
-                    await copy.WriteAsync(d, NpgsqlDbType.Integer, token);
-                }
-                else
-                {
-                    await copy.WriteNullAsync(token);
-                }
-                await WriteNullableAsync(copy, random.NextDouble() < 0.03 ? null : domains[Pick(domainWeights, random)], token);
+                await CrawledMetadata.WriteAsync(copy, metadata.Next(random, cls, depth, decidedBy: null), token);
                 if (Interlocked.Increment(ref done) % 1_000_000 == 0)
                 {
                     Report.Progress($"seeded {done:N0} / {count:N0} documents");
@@ -244,24 +183,6 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
             }
             await copy.CompleteAsync(token);
         });
-    }
-
-    static async Task<int[]> SeedGeneratorsAsync(NpgsqlDataSource dataSource, CancellationToken ct)
-    {
-        string[] names = ["gpt-4o@2024-08-06", "llama-3-70b@1", "claude-3-5-sonnet@20241022", "mistral-large@2407", "qwen2-72b@1", "gemma-2-27b@1",
-            "phi-3-medium@1", "command-r-plus@1", "deepseek-v2@1", "yi-34b@1", "falcon-40b@1", "olmo-7b@1"];
-        var ids = new List<int>();
-        foreach (var name in names)
-        {
-            var at = name.LastIndexOf('@');
-            await using var cmd = dataSource.CreateCommand("""
-                INSERT INTO generators (name, version) VALUES (@n, @v) ON CONFLICT (name, version) DO UPDATE SET name = EXCLUDED.name RETURNING id
-                """);
-            cmd.Parameters.Add(new NpgsqlParameter<string>("n", name[..at]));
-            cmd.Parameters.Add(new NpgsqlParameter<string>("v", name[(at + 1)..]));
-            ids.Add((int)(await cmd.ExecuteScalarAsync(ct))!);
-        }
-        return [.. ids];
     }
 
     /// <summary>Texts for the version's documents only: a registry of 10M texts would not fit the benchmark machine's disk budget.</summary>
@@ -294,38 +215,6 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
         }
         await copy.CompleteAsync(ct);
         return bytes;
-    }
-
-    async Task<TimeSpan> NaiveSelectionAsync(NpgsqlDataSource dataSource, long human, long synthetic, long mixed, CancellationToken ct)
-    {
-        var depth = o.MaxDepth is null ? "" : " AND depth <= @max_depth";
-        await using var cmd = dataSource.CreateCommand($"""
-            (SELECT id, content_hash FROM documents WHERE class = 'human' ORDER BY random() LIMIT @h)
-            UNION ALL
-            (SELECT id, content_hash FROM documents WHERE class = 'synthetic'{depth} ORDER BY random() LIMIT @s)
-            UNION ALL
-            (SELECT id, content_hash FROM documents WHERE class = 'mixed'{depth} ORDER BY random() LIMIT @m)
-            """);
-        cmd.CommandTimeout = 0;
-        cmd.Parameters.Add(new NpgsqlParameter<long>("h", human));
-        cmd.Parameters.Add(new NpgsqlParameter<long>("s", synthetic));
-        cmd.Parameters.Add(new NpgsqlParameter<long>("m", mixed));
-        cmd.Parameters.Add(new NpgsqlParameter<int>("max_depth", o.MaxDepth ?? 0));
-        var clock = Stopwatch.StartNew();
-        long rows = 0;
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                rows++;
-            }
-        }
-        var elapsed = clock.Elapsed;
-        if (rows != human + synthetic + mixed)
-        {
-            throw new InvalidOperationException($"the naive selection returned {rows:N0} rows, not {human + synthetic + mixed:N0}");
-        }
-        return elapsed;
     }
 
     async Task<TimeSpan> KeyedSelectionAsync(NpgsqlDataSource dataSource, long human, long synthetic, long mixed, CancellationToken ct)
@@ -372,53 +261,5 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
         await reader.ReadAsync(ct);
         Report.Line("registry", $"{reader.GetInt64(0):N0} documents ({reader.GetString(6)} with indexes)",
             $"{reader.GetInt64(5):N0} domains", $"human {reader.GetInt64(1):N0}, synthetic {reader.GetInt64(2):N0}, mixed {reader.GetInt64(3):N0}, unknown {reader.GetInt64(4):N0}");
-    }
-
-    async Task MigrateAsync(CancellationToken ct)
-    {
-        var options = new DbContextOptionsBuilder<RegistryDbContext>();
-        options.UseRegistry(o.Connection);
-        await using var db = new RegistryDbContext(options.Options);
-        await RegistrySchema.MigrateAsync(db, o.Partitions, "--partitions", ct);
-    }
-
-    static double[] Zipf(int n, double s)
-    {
-        var cumulative = new double[n];
-        var sum = 0.0;
-        for (var i = 0; i < n; i++)
-        {
-            sum += 1 / Math.Pow(i + 1, s);
-            cumulative[i] = sum;
-        }
-        for (var i = 0; i < n; i++)
-        {
-            cumulative[i] /= sum;
-        }
-        return cumulative;
-    }
-
-    static int Pick(double[] cumulative, Random random)
-    {
-        var i = Array.BinarySearch(cumulative, random.NextDouble());
-        return Math.Min(cumulative.Length - 1, i < 0 ? ~i : i);
-    }
-
-    static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-
-    static Task WriteNullableAsync(NpgsqlBinaryImporter w, string? value, CancellationToken ct) =>
-        value is null ? w.WriteNullAsync(ct) : w.WriteAsync(value, NpgsqlDbType.Varchar, ct);
-
-    static async Task<object?> Scalar(NpgsqlDataSource dataSource, string sql, CancellationToken ct)
-    {
-        await using var cmd = dataSource.CreateCommand(sql);
-        return await cmd.ExecuteScalarAsync(ct);
-    }
-
-    static async Task Execute(NpgsqlDataSource dataSource, string sql, CancellationToken ct)
-    {
-        await using var cmd = dataSource.CreateCommand(sql);
-        cmd.CommandTimeout = 0;
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Provenance.Client;
@@ -31,14 +30,12 @@ public sealed record RegistryBenchmarkOptions(
 /// </summary>
 public sealed class RegistryBenchmark(RegistryBenchmarkOptions o)
 {
-    readonly SyntheticText _text = new(seed: 42);
-    readonly Random _random = new(1234);
-    long _nonce = DateTime.UtcNow.Ticks;
+    readonly Submissions _submissions = new(o.DocumentBytes);
 
     public async Task RunAsync(CancellationToken ct)
     {
         Report.Header("registry benchmark", o.Connection);
-        await MigrateAsync(ct);
+        await BenchDatabase.MigrateAsync(o.Connection, o.Partitions, ct);
         await using var dataSource = RegistryDatabase.CreateDataSource(o.Connection);
         var writer = new RegistrationWriter(dataSource, new SubmissionLimits(), TimeProvider.System, NullLogger<RegistrationWriter>.Instance);
 
@@ -97,21 +94,9 @@ public sealed class RegistryBenchmark(RegistryBenchmarkOptions o)
 
         // 4. Ancestor query latency on the DAG, on documents picked at random.
         var lineage = new LineageQueries(dataSource);
-        var sample = Enumerable.Range(0, o.Queries).Select(_ => ids[_random.Next(ids.Count)]).ToList();
-        foreach (var id in sample.Take(50))
-        {
-            await lineage.WalkAsync(id, LineageDirection.Ancestors, o.MaxDepth, null, ct); // warm the cache like a live registry
-        }
-        var nodes = 0L;
-        var latencies = new List<double>(sample.Count);
-        foreach (var id in sample)
-        {
-            var sw = Stopwatch.StartNew();
-            var graph = await lineage.WalkAsync(id, LineageDirection.Ancestors, o.MaxDepth, null, ct);
-            latencies.Add(sw.Elapsed.TotalMilliseconds);
-            nodes += graph.Nodes.Count;
-        }
-        Report.Latency($"ancestors (maxDepth {o.MaxDepth}), in-process", latencies, $"avg {nodes / (double)sample.Count:N1} nodes");
+        var sample = Enumerable.Range(0, o.Queries).Select(_ => ids[_submissions.Random.Next(ids.Count)]).ToList();
+        var (latencies, nodes) = await AncestorLatency.MeasureAsync(lineage, sample, o.MaxDepth, ct);
+        Report.Latency($"ancestors (maxDepth {o.MaxDepth}), in-process", latencies, $"avg {nodes:N1} nodes");
         if (o.ApiUrl is not null)
         {
             var client = ProvenanceClient.Create(o.ApiUrl, o.ApiKey!);
@@ -143,43 +128,16 @@ public sealed class RegistryBenchmark(RegistryBenchmarkOptions o)
 
     /// <summary>
     /// A batch of new documents. With <paramref name="withParents"/>, a quarter are human and the rest derive from
-    /// one to three earlier documents, like paraphrases, translations and summaries. Parents are drawn from the last
-    /// 100,000 registered, skewed towards the most recent, so that chains grow deep as the registry grows.
+    /// one to three earlier documents. Parents are drawn from the last 100,000 registered, skewed towards the most
+    /// recent, so that chains grow deep as the registry grows.
     /// </summary>
-    List<DocumentSubmission> Batch(int n, IReadOnlyList<long>? withParents)
-    {
-        string[] relations = ["paraphrase_of", "translation_of", "summary_of", "generated_from", "edited_from"];
-        var batch = new List<DocumentSubmission>(n);
-        for (var i = 0; i < n; i++)
+    List<DocumentSubmission> Batch(int n, IReadOnlyList<long>? withParents) => withParents is null || withParents.Count == 0
+        ? _submissions.Plain(n)
+        : _submissions.Derived(n, 0.75, random =>
         {
-            var nonce = Interlocked.Increment(ref _nonce);
-            var text = _text.Next(o.DocumentBytes, nonce);
-            var uri = $"https://bench.example/{nonce}";
-            if (withParents is null || withParents.Count == 0 || _random.NextDouble() < 0.25)
-            {
-                batch.Add(new DocumentSubmission(text, uri, Declared: withParents is null ? null : new DeclaredProvenance("human")));
-                continue;
-            }
-            var roll = _random.NextDouble();
-            var count = roll < 0.70 ? 1 : roll < 0.95 ? 2 : 3;
-            var window = Math.Min(100_000, withParents.Count);
-            var parents = Enumerable.Range(0, count)
-                .Select(_ => { var u = _random.NextDouble(); return withParents[withParents.Count - 1 - (int)(u * u * window)]; }).Distinct()
-                .Select(id => new ParentReference(id, Relation: relations[_random.Next(relations.Length)])).ToList();
-            batch.Add(new DocumentSubmission(text, uri,
-                Declared: new DeclaredProvenance(_random.NextDouble() < 0.8 ? "synthetic" : "mixed", $"bench-model-{_random.Next(5)}@1"),
-                Parents: parents));
-        }
-        return batch;
-    }
-
-    async Task MigrateAsync(CancellationToken ct)
-    {
-        var options = new DbContextOptionsBuilder<RegistryDbContext>();
-        options.UseRegistry(o.Connection);
-        await using var db = new RegistryDbContext(options.Options);
-        await RegistrySchema.MigrateAsync(db, o.Partitions, "--partitions", ct);
-    }
+            var u = random.NextDouble();
+            return withParents[withParents.Count - 1 - (int)(u * u * Math.Min(100_000, withParents.Count))];
+        });
 
     /// <summary>Bytes of WAL written since the cluster was created: what a standby and the WAL archive must take in.</summary>
     static async Task<long> WalPositionAsync(NpgsqlDataSource dataSource, CancellationToken ct)
