@@ -19,7 +19,7 @@ namespace Provenance.Bench.Scale;
 /// One producer draws the rows in id order (a child's depth needs its parents' depths), two writers COPY the steps.
 /// The writers turn off the foreign-key triggers for their transactions (<c>session_replication_role = replica</c>):
 /// every parent is seeded by construction, and a step's parents may sit in the step the other writer is committing.
-/// Where the registry keeps its content-hash lookup in <c>document_hashes</c>, each step fills it too.
+/// Each step also claims its documents' content hashes in <c>document_hashes</c>, as registration does.
 /// </remarks>
 public sealed class LineageSeeder(NpgsqlDataSource seeding, CrawledMetadata metadata, double lineageShare, long capacity)
 {
@@ -34,14 +34,12 @@ public sealed class LineageSeeder(NpgsqlDataSource seeding, CrawledMetadata meta
     long _children;
     sbyte[]? _depths;
     long _firstId;
-    bool? _hashTable;
 
     public long Edges { get; private set; }
 
     /// <summary>Seeds <paramref name="count"/> more documents after those already registered.</summary>
     public async Task SeedAsync(long count, CancellationToken ct)
     {
-        _hashTable ??= await BenchDatabase.ScalarAsync(seeding, "SELECT to_regclass('document_hashes') IS NOT NULL", ct) is true;
         // The ids are taken from the registry's own sequence in one block, so registration after the seeding goes on from there.
         var last = (long)(await BenchDatabase.ScalarAsync(seeding, $"""
             SELECT setval(pg_get_serial_sequence('documents', 'id'), nextval(pg_get_serial_sequence('documents', 'id')) + {count} - 1)
@@ -181,9 +179,8 @@ public sealed class LineageSeeder(NpgsqlDataSource seeding, CrawledMetadata meta
             }
             await copy.CompleteAsync(ct);
         }
-        if (_hashTable is true)
+        await using (var copy = await conn.BeginBinaryImportAsync("COPY document_hashes (content_hash, document_id) FROM STDIN (FORMAT BINARY)", ct))
         {
-            await using var copy = await conn.BeginBinaryImportAsync("COPY document_hashes (content_hash, document_id) FROM STDIN (FORMAT BINARY)", ct);
             for (var i = 0; i < step.Documents.Length; i++)
             {
                 await copy.StartRowAsync(ct);
