@@ -68,8 +68,8 @@ public sealed class PartitionedModeTests : IAsyncLifetime
         }
 
         Assert.Equal(expected, actual);
-        Assert.Equal("pk_documents_p3 ix_document_texts_search_p0", await ScalarAsync<string>(
-            "SELECT concat_ws(' ', to_regclass('pk_documents_p3'), to_regclass('ix_document_texts_search_p0'))"));
+        Assert.Equal("pk_documents_p3 ix_document_search_vector_p0", await ScalarAsync<string>(
+            "SELECT concat_ws(' ', to_regclass('pk_documents_p3'), to_regclass('ix_document_search_vector_p0'))"));
         Assert.Equal(Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             await ScalarAsync<string>("SELECT value FROM registry_settings WHERE name = 'partitions'"));
     }

@@ -95,6 +95,7 @@ public sealed class RegisterAndShowTests(RegistryFixture registry) : IClassFixtu
         await _cli.RunAsync("crawler", "register", WriteFile($"First text about {word} here.", "a.txt"), "--source-uri", "https://example.org/find-a");
         var second = JsonDocument.Parse((await _cli.RunAsync("crawler", "register", WriteFile($"Second text about {word} here.", "b.txt"), "--json")).Out)
             .RootElement.GetProperty("id").GetInt64();
+        await registry.IndexSearchAsync();
 
         var first = await _cli.RunAsync("curator", "find", $"about {word}", "--limit", "1");
         var json = JsonDocument.Parse((await _cli.RunAsync("curator", "find", $"\"second text about {word}\"", "--json")).Out).RootElement;
