@@ -78,6 +78,9 @@ internal sealed class Frontier(NpgsqlConnection conn, FrontierStep step, IReadOn
         {
             cmd.Parameters.Add(new NpgsqlParameter<LineageRelation[]>("rels", [.. relations!]));
         }
+        // A walk runs this statement once a generation, so it is prepared: Npgsql keeps it on the physical connection and
+        // later walks skip the parse and plan (a deep walk is dozens of levels).
+        await cmd.PrepareAsync(ct);
         var next = new List<long>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

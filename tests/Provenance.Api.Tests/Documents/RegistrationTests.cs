@@ -46,7 +46,8 @@ public class RegistrationTests(RegistryFixture registry) : IClassFixture<Registr
         stopwatch.Stop();
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"registration took {stopwatch.Elapsed.TotalSeconds:F1} s");
+        // The defect took minutes; 30 s leaves room for a loaded 2-core machine and the partitioned mode (10 s did not).
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"registration took {stopwatch.Elapsed.TotalSeconds:F1} s");
         var registered = await response.Content.ReadFromJsonAsync<RegisteredDocumentResponse>();
         var doc = await _reader.GetJsonAsync<DocumentResponse>($"/v1/documents/{registered!.Id}");
         Assert.Equal(TokenCounter.Count(text), doc.TokenCount);
