@@ -83,10 +83,11 @@ var textBytes = new Option<int>("--document-bytes") { Description = "Text size o
 var datasetsApi = new Option<string?>("--api-url") { Description = "A running API, for the export figures." };
 var datasetsKey = new Option<string?>("--api-key") { Description = "Key for --api-url (trainer or admin)." };
 var exportDir = new Option<string>("--work-dir") { Description = "Where exports are written (and removed).", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "provenance-bench-datasets") };
+var assemblyOnly = new Option<bool>("--assembly-only") { Description = "Assemble the mix and print its phases, without the baselines or the export (for profiling the selection)." };
 var exportRuns = new Option<int>("--export-runs") { Description = "Times the version is exported (each: time to first byte, JSONL, Parquet).", DefaultValueFactory = _ => 1 };
 var datasets = new Command("datasets", "Dataset assembly on a large registry against ORDER BY random(), and export throughput to JSONL and Parquet.")
 {
-    registryDocuments, mixDocuments, minHuman, maxSynthetic, mixMaxDepth, maxGenerator, domainCount, noExport, textBytes, datasetsApi, datasetsKey, exportDir, exportRuns,
+    registryDocuments, mixDocuments, minHuman, maxSynthetic, mixMaxDepth, maxGenerator, domainCount, noExport, textBytes, datasetsApi, datasetsKey, exportDir, exportRuns, assemblyOnly,
 };
 datasets.SetAction(async (parse, ct) =>
 {
@@ -99,7 +100,7 @@ datasets.SetAction(async (parse, ct) =>
     var url = parse.GetValue(datasetsApi);
     await new DatasetsBenchmark(new DatasetsBenchmarkOptions(cs, parse.GetValue(registryDocuments), parse.GetValue(mixDocuments), parse.GetValue(minHuman),
         parse.GetValue(maxSynthetic), parse.GetValue(mixMaxDepth), parse.GetValue(maxGenerator), parse.GetValue(domainCount), !parse.GetValue(noExport),
-        parse.GetValue(textBytes), url is null ? null : new Uri(url), parse.GetValue(datasetsKey), parse.GetValue(exportDir)!, parse.GetValue(exportRuns), parse.GetValue(partitions))).RunAsync(ct);
+        parse.GetValue(textBytes), url is null ? null : new Uri(url), parse.GetValue(datasetsKey), parse.GetValue(exportDir)!, parse.GetValue(exportRuns), parse.GetValue(partitions), parse.GetValue(assemblyOnly))).RunAsync(ct);
     return 0;
 });
 

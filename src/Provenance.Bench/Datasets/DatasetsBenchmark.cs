@@ -30,7 +30,8 @@ public sealed record DatasetsBenchmarkOptions(
     string? ApiKey,
     string WorkDir,
     int ExportRuns = 1,
-    int Partitions = 1);
+    int Partitions = 1,
+    bool AssemblyOnly = false);
 
 /// <summary>
 /// Dataset assembly at scale: seeds a registry of <c>RegistryDocuments</c> documents (metadata only, with the class,
@@ -67,8 +68,11 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
             Report.Line("seed: VACUUM ANALYZE documents", "visibility map for index-only scans", $"{vacuum.Elapsed.TotalSeconds:N1} s", "");
         }
         // A scan of the whole registry, like the seeding: on a busy machine it can outlast the command timeout.
-        await PrintShapeAsync(seeding, ct);
-        await StorageReport.PrintAsync(seeding, ct);
+        if (!o.AssemblyOnly)
+        {
+            await PrintShapeAsync(seeding, ct);
+            await StorageReport.PrintAsync(seeding, ct);
+        }
 
         var rules = new MixRules(o.MixDocuments, o.MinHumanShare, o.MaxSyntheticShare, o.MaxDepth, o.MaxGeneratorShare);
         var dataset = $"bench-{DateTime.UtcNow:yyyyMMddHHmmss}";
@@ -77,6 +81,10 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
         // 1. Assembly through the same service the API and the bus call.
         var mix = await MixComparison.AssembleAsync(dataSource, spec, o.RegistryDocuments, ct);
         var (v, human, synthetic, mixed) = (mix.Stored.Version, mix.Human, mix.Synthetic, mix.Mixed);
+        if (o.AssemblyOnly)
+        {
+            return;
+        }
 
         // 2. The same per-class counts drawn with ORDER BY random(): a full scan and sort of each class.
         var naive = await MixComparison.NaiveSelectionAsync(dataSource, mix, o.MaxDepth, ct);

@@ -14,12 +14,18 @@ namespace Provenance.Data.Datasets;
 /// </summary>
 internal static class CandidateRow
 {
-    /// <summary>Columns 7..11 of a candidate row: what the unknown policy and the depth rule need.</summary>
+    /// <summary>
+    /// Columns 7..11 of a candidate row: what the unknown policy and the depth rule need; the last says whether only a
+    /// detector decides the class (a boolean, not the assertion kind: it is read for every candidate).
+    /// </summary>
     public const string UnknownProvenanceColumns =
-        "det.p_human, lin.unknown_parent, lin.max_depth, EXISTS (SELECT 1 FROM pending_edges pe WHERE pe.child_id = d.id), d.decided_by";
+        "det.p_human, lin.unknown_parent, lin.max_depth, EXISTS (SELECT 1 FROM pending_edges pe WHERE pe.child_id = d.id), d.decided_by IS NOT DISTINCT FROM 'detector'";
 
-    /// <summary>Columns 7..11 for a query that leaves documents of unknown provenance out, so needs no scores.</summary>
-    public const string NoUnknownProvenanceColumns = "NULL::float8, NULL::boolean, NULL::integer, false, d.decided_by";
+    /// <summary>
+    /// Columns 7..11 for a query that leaves documents of unknown provenance out (its rows are never decided by a
+    /// detector), so needs no scores.
+    /// </summary>
+    public const string NoUnknownProvenanceColumns = "NULL::float8, NULL::boolean, NULL::integer, false, false";
 
     /// <summary>
     /// P(human) from the document's highest-ranking detector assertion (<see cref="DerivedState.WithinKindOrder"/>: a
@@ -48,7 +54,7 @@ internal static class CandidateRow
     /// </summary>
     public static MixDocument? Read(NpgsqlDataReader r, ProvenanceClass cls, UnknownPolicy policy, long id)
     {
-        var unknownProvenance = cls == ProvenanceClass.Unknown || (!r.IsDBNull(11) && r.GetFieldValue<AssertionKind>(11) == AssertionKind.Detector);
+        var unknownProvenance = cls == ProvenanceClass.Unknown || r.GetBoolean(11);
         var counted = cls;
         int? depth = cls == ProvenanceClass.Human ? 0 : r.IsDBNull(5) ? null : r.GetInt32(5);
         if (unknownProvenance)
@@ -63,7 +69,7 @@ internal static class CandidateRow
                 : cls is ProvenanceClass.Synthetic or ProvenanceClass.Mixed ? depth
                 : ImpliedDepth(r, 8);
         }
-        return new MixDocument(id, new ContentHash(r.GetFieldValue<byte[]>(2)), cls, counted,
+        return new MixDocument(id, ContentHash.Adopt(r.GetFieldValue<byte[]>(2)), cls, counted,
             r.IsDBNull(4) ? null : r.GetInt32(4), depth, r.GetInt32(3), r.IsDBNull(6) ? null : r.GetString(6), unknownProvenance);
     }
 

@@ -35,6 +35,7 @@ internal sealed class CandidateStream : IAsyncDisposable
     long _afterKey;
     long _afterId;
     long _readTicks;
+    long _waitTicks;
     int _chunks;
 
     /// <summary>A stream that reads on <paramref name="conn"/>, in <paramref name="tx"/>, and disposes both.</summary>
@@ -64,6 +65,9 @@ internal sealed class CandidateStream : IAsyncDisposable
 
     public int Chunks => _chunks;
 
+    /// <summary>Time the merge waited for a chunk that was not read yet.</summary>
+    public TimeSpan WaitTime => Stopwatch.GetElapsedTime(0, _waitTicks);
+
     /// <summary>
     /// The most weight the selector could take from this stream now. Documents of unknown provenance in it may count
     /// as human or synthetic whatever the registry's class says, so with the unknown policy on, those rooms count too.
@@ -84,7 +88,9 @@ internal sealed class CandidateStream : IAsyncDisposable
     {
         while (_buffer.Count == 0 && (_next is not null || _segment < 2))
         {
+            var started = Stopwatch.GetTimestamp();
             var chunk = await (_next ?? ReadChunkAsync(room, ct));
+            _waitTicks += Stopwatch.GetTimestamp() - started;
             _next = _segment < 2 ? Task.Run(() => ReadChunkAsync(room, ct), ct) : null;
             foreach (var entry in chunk)
             {

@@ -112,11 +112,13 @@ internal static class SnapshotSelection
 
     static async Task<long> MergeAsync(List<CandidateStream> streams, MixSelector selector, AssemblyPhases phases, CancellationToken ct)
     {
-        long read = 0, waiting = 0, considering = 0;
+        // Timed as a whole and by the streams' waits, not per candidate: two clock reads a candidate cost more than the
+        // rooms and heads they would have timed.
+        var started = Stopwatch.GetTimestamp();
+        long read = 0;
         while (!selector.Done)
         {
             CandidateStream? next = null;
-            var t0 = Stopwatch.GetTimestamp();
             foreach (var stream in streams)
             {
                 var room = stream.Room(selector);
@@ -125,18 +127,17 @@ internal static class SnapshotSelection
                     next = stream;
                 }
             }
-            var t1 = Stopwatch.GetTimestamp();
-            waiting += t1 - t0;
             if (next is null)
             {
                 break;
             }
             selector.Consider(next.Take());
-            considering += Stopwatch.GetTimestamp() - t1;
             read++;
         }
-        phases.Add("  merge: rooms, heads and waits for chunks", Stopwatch.GetElapsedTime(0, waiting));
-        phases.Add("  merge: MixSelector.Consider", Stopwatch.GetElapsedTime(0, considering));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var waited = TimeSpan.FromTicks(streams.Sum(s => s.WaitTime.Ticks));
+        phases.Add("  merge: waits for chunks not read yet", waited);
+        phases.Add("  merge: rooms, heads and MixSelector.Consider", elapsed - waited);
         return read;
     }
 }

@@ -29,7 +29,8 @@ public sealed record MixDocument(
 /// <summary>A document offered to a mix, with what the spec's optional checks need.</summary>
 /// <param name="HumanRoots">The nearest human ancestors (see <c>/roots</c>); needed when the spec requires anchors.</param>
 /// <param name="Signature">The text's MinHash signature; needed when the spec removes near-duplicates.</param>
-public sealed record MixCandidate(MixDocument Document, IReadOnlyCollection<long>? HumanRoots = null, uint[]? Signature = null);
+/// <remarks>A value, not an object: an assembly offers millions, and each is looked at once.</remarks>
+public readonly record struct MixCandidate(MixDocument Document, IReadOnlyCollection<long>? HumanRoots = null, uint[]? Signature = null);
 
 /// <summary>Why a candidate was not taken.</summary>
 public enum SkipReason

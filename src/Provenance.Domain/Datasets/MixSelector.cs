@@ -41,6 +41,8 @@ public sealed class MixSelector
     readonly Dictionary<int, long> _cappedGenerators = [];
     readonly Dictionary<(ProvenanceClass Class, int Generator), long> _eligibleModelWritten = [];
     readonly (long Count, long Weight)[] _considered = new (long, long)[Enum.GetValues<ProvenanceClass>().Length];
+    // The spec's class filter by class: asked several times for every candidate.
+    readonly bool[] _allowed = new bool[Enum.GetValues<ProvenanceClass>().Length];
     readonly int _baseCount;
     readonly long _baseWeight, _baseHuman, _baseNonHuman, _baseSynthetic;
     long _weight, _human, _nonHuman, _synthetic;
@@ -54,6 +56,10 @@ public sealed class MixSelector
     {
         _spec = spec;
         _quotas = quotas;
+        foreach (var cls in Enum.GetValues<ProvenanceClass>())
+        {
+            _allowed[(int)cls] = spec.Filters.Allows(cls);
+        }
         // Sized up front: growing million-entry sets step by step churns the large-object heap.
         var expected = (int)Math.Min(baseDocuments.Count + (spec.Unit == MixUnit.Documents ? spec.Target : 0), 1 << 22);
         _ids = new HashSet<long>(expected);
@@ -108,7 +114,7 @@ public sealed class MixSelector
     /// </summary>
     public long RoomFor(ProvenanceClass counted)
     {
-        if (Done || !_spec.Filters.Allows(counted))
+        if (Done || !_allowed[(int)counted])
         {
             return 0;
         }
@@ -146,7 +152,7 @@ public sealed class MixSelector
         }
         ref var considered = ref _considered[(int)d.CountedAs];
         considered = (considered.Count + 1, considered.Weight + w);
-        if (!_spec.Filters.Allows(d.CountedAs))
+        if (!_allowed[(int)d.CountedAs])
         {
             return Skip(SkipReason.ClassFilter, w);
         }

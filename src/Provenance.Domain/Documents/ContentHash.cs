@@ -26,6 +26,14 @@ public readonly struct ContentHash : IEquatable<ContentHash>
 
     ContentHash(byte[] owned) => _bytes = owned;
 
+    /// <summary>
+    /// The hash in <paramref name="bytes"/>, which it keeps without copying: for an array nothing else holds or
+    /// changes, such as one a database reader has just returned (a dataset assembly reads millions).
+    /// </summary>
+    public static ContentHash Adopt(byte[] bytes) => bytes.Length == Size
+        ? new ContentHash(bytes)
+        : throw new ArgumentException($"A content hash has {Size} bytes, not {bytes.Length}.", nameof(bytes));
+
     public ReadOnlySpan<byte> Bytes => _bytes ?? new byte[Size];
 
     /// <summary>A copy of the 32 bytes, for database parameters.</summary>
