@@ -16,6 +16,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
 {
     public DbSet<Document> Documents => Set<Document>();
     public DbSet<DocumentHash> DocumentHashes => Set<DocumentHash>();
+    public DbSet<DocumentDomainCount> DocumentDomainCounts => Set<DocumentDomainCount>();
     public DbSet<DocumentText> DocumentTexts => Set<DocumentText>();
     public DbSet<DocumentSearchVector> DocumentSearchVectors => Set<DocumentSearchVector>();
     public DbSet<Sighting> Sightings => Set<Sighting>();

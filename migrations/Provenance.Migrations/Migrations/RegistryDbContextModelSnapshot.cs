@@ -489,6 +489,27 @@ namespace Provenance.Migrations.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Provenance.Data.Documents.DocumentDomainCount", b =>
+                {
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("domain");
+
+                    b.Property<short>("Slot")
+                        .HasColumnType("smallint")
+                        .HasColumnName("slot");
+
+                    b.Property<long>("Documents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("documents");
+
+                    b.HasKey("Domain", "Slot")
+                        .HasName("pk_document_domain_counts");
+
+                    b.ToTable("document_domain_counts", (string)null);
+                });
+
             modelBuilder.Entity("Provenance.Data.Documents.DocumentHash", b =>
                 {
                     b.Property<byte[]>("ContentHash")

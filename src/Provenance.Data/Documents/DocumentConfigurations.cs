@@ -49,6 +49,16 @@ internal sealed class DocumentHashConfiguration : IEntityTypeConfiguration<Docum
     }
 }
 
+internal sealed class DocumentDomainCountConfiguration : IEntityTypeConfiguration<DocumentDomainCount>
+{
+    public void Configure(EntityTypeBuilder<DocumentDomainCount> b)
+    {
+        b.ToTable("document_domain_counts");
+        b.HasKey(c => new { c.Domain, c.Slot });
+        b.Property(c => c.Domain).HasMaxLength(253);
+    }
+}
+
 internal sealed class DocumentTextConfiguration : IEntityTypeConfiguration<DocumentText>
 {
     public void Configure(EntityTypeBuilder<DocumentText> b)
