@@ -86,21 +86,9 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
             return;
         }
 
-        // 2. The same per-class counts drawn with ORDER BY random(): a full scan and sort of each class.
-        var naive = await MixComparison.NaiveSelectionAsync(dataSource, mix, o.MaxDepth, ct);
-
-        // The same row counts read straight from the sample-key index, without the mix rules: the SQL-only comparison.
-        var keyed = await KeyedSelectionAsync(dataSource, human, synthetic, mixed, ct);
-        Report.Line("keyed: index range reads only", "same per-class counts, from the seed's start key", $"{keyed.TotalSeconds:N2} s",
-            string.Create(CultureInfo.InvariantCulture, $"ORDER BY random() takes {naive.TotalSeconds / keyed.TotalSeconds:N1}x as long"));
-
-        // The two ratios the selection is held to, from figures of this one run (a busy machine slows all of them).
-        var t = mix.Stored.Timings;
-        Report.Line("ratio: selection / raw reads", $"{t.Selection.TotalSeconds:N2} s / {keyed.TotalSeconds:N2} s",
-            string.Create(CultureInfo.InvariantCulture, $"{t.Selection.TotalSeconds / keyed.TotalSeconds:N2}x"), "the mix rules' cost over the index reads (goal: within 2x)");
-        Report.Line("ratio: ORDER BY random() / assembly", $"{naive.TotalSeconds:N2} s / {mix.Elapsed.TotalSeconds:N2} s",
-            string.Create(CultureInfo.InvariantCulture, $"{naive.TotalSeconds / mix.Elapsed.TotalSeconds:N2}x"),
-            string.Create(CultureInfo.InvariantCulture, $"the whole assembly, stored (goal: at least 5x); selection alone {naive.TotalSeconds / t.Selection.TotalSeconds:N2}x"));
+        // 2. The same per-class counts drawn with ORDER BY random() and read straight from the sample-key index, and the
+        // two ratios the selection is held to.
+        await MixComparison.CompareAsync(dataSource, mix, o.MaxDepth, ct);
 
         // 3. Determinism: the same spec on the same registry gives the same manifest.
         var clock = Stopwatch.StartNew();
@@ -223,39 +211,6 @@ public sealed class DatasetsBenchmark(DatasetsBenchmarkOptions o)
         }
         await copy.CompleteAsync(ct);
         return bytes;
-    }
-
-    async Task<TimeSpan> KeyedSelectionAsync(NpgsqlDataSource dataSource, long human, long synthetic, long mixed, CancellationToken ct)
-    {
-        var depth = o.MaxDepth is null ? "" : " AND depth <= @max_depth";
-        var clock = Stopwatch.StartNew();
-        long rows = 0;
-        foreach (var (cls, n) in new[] { ("human", human), ("synthetic", synthetic), ("mixed", mixed) })
-        {
-            var filter = cls == "human" ? "" : depth;
-            await using var cmd = dataSource.CreateCommand($"""
-                SELECT id, content_hash FROM (
-                    (SELECT id, content_hash, sample_key FROM documents WHERE class = '{cls}' AND sample_key >= @k{filter} ORDER BY sample_key, id LIMIT @n)
-                    UNION ALL
-                    (SELECT id, content_hash, sample_key FROM documents WHERE class = '{cls}' AND sample_key < @k{filter} ORDER BY sample_key, id LIMIT @n)) x
-                 LIMIT @n
-                """);
-            cmd.CommandTimeout = 0;
-            cmd.Parameters.Add(new NpgsqlParameter<long>("k", Domain.Datasets.SampleKey.StartFor(2024)));
-            cmd.Parameters.Add(new NpgsqlParameter<long>("n", n));
-            cmd.Parameters.Add(new NpgsqlParameter<int>("max_depth", o.MaxDepth ?? 0));
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                rows++;
-            }
-        }
-        var elapsed = clock.Elapsed;
-        if (rows != human + synthetic + mixed)
-        {
-            throw new InvalidOperationException($"the keyed selection returned {rows:N0} rows, not {human + synthetic + mixed:N0}");
-        }
-        return elapsed;
     }
 
     static async Task PrintShapeAsync(NpgsqlDataSource dataSource, CancellationToken ct)

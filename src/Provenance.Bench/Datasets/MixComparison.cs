@@ -10,8 +10,11 @@ namespace Provenance.Bench.Datasets;
 /// <summary>The mix a benchmark assembles: its name, size and rules.</summary>
 public sealed record MixRules(long Documents, double MinHumanShare, double MaxSyntheticShare, int? MaxDepth, double? MaxGeneratorShare)
 {
+    /// <summary>Every benchmark mix starts sampling from this seed's key.</summary>
+    public const long Seed = 2024;
+
     public DatasetSpec Spec(string name) => new(name, Target: new DatasetTarget(Documents: Documents), MinHumanShare: MinHumanShare,
-        MaxSyntheticShare: MaxSyntheticShare, MaxDepth: MaxDepth, MaxGeneratorShare: MaxGeneratorShare, Seed: 2024);
+        MaxSyntheticShare: MaxSyntheticShare, MaxDepth: MaxDepth, MaxGeneratorShare: MaxGeneratorShare, Seed: Seed);
 }
 
 /// <summary>A version assembled through <see cref="DatasetAssembler"/>, the time it took, and its per-class counts.</summary>
@@ -61,8 +64,61 @@ public static class MixComparison
         return new AssembledMix(stored, elapsed, byClass["human"], byClass["synthetic"], byClass["mixed"]);
     }
 
+    /// <summary>
+    /// The baselines of <paramref name="mix"/> in the same run: the same per-class counts drawn with
+    /// <c>ORDER BY random()</c> and read straight from the sample-key index without the mix rules, then the two ratios
+    /// the selection is held to (a busy machine slows all of them).
+    /// </summary>
+    public static async Task CompareAsync(NpgsqlDataSource dataSource, AssembledMix mix, int? maxDepth, CancellationToken ct)
+    {
+        var naive = await NaiveSelectionAsync(dataSource, mix, maxDepth, ct);
+        var keyed = await KeyedSelectionAsync(dataSource, mix, maxDepth, ct);
+        Report.Line("keyed: index range reads only", "same per-class counts, from the seed's start key", $"{keyed.TotalSeconds:N2} s",
+            string.Create(CultureInfo.InvariantCulture, $"ORDER BY random() takes {naive.TotalSeconds / keyed.TotalSeconds:N1}x as long"));
+        var t = mix.Stored.Timings;
+        Report.Line("ratio: selection / raw reads", $"{t.Selection.TotalSeconds:N2} s / {keyed.TotalSeconds:N2} s",
+            string.Create(CultureInfo.InvariantCulture, $"{t.Selection.TotalSeconds / keyed.TotalSeconds:N2}x"), "the mix rules' cost over the index reads (goal: within 2x)");
+        Report.Line("ratio: ORDER BY random() / assembly", $"{naive.TotalSeconds:N2} s / {mix.Elapsed.TotalSeconds:N2} s",
+            string.Create(CultureInfo.InvariantCulture, $"{naive.TotalSeconds / mix.Elapsed.TotalSeconds:N2}x"),
+            string.Create(CultureInfo.InvariantCulture, $"the whole assembly, stored (goal: at least 5x); selection alone {naive.TotalSeconds / t.Selection.TotalSeconds:N2}x"));
+    }
+
+    /// <summary>The same per-class counts as <paramref name="mix"/> read by sample-key index range scans only, from the seed's start key.</summary>
+    static async Task<TimeSpan> KeyedSelectionAsync(NpgsqlDataSource dataSource, AssembledMix mix, int? maxDepth, CancellationToken ct)
+    {
+        var depth = maxDepth is null ? "" : " AND depth <= @max_depth";
+        var clock = Stopwatch.StartNew();
+        long rows = 0;
+        foreach (var (cls, n) in new[] { ("human", mix.Human), ("synthetic", mix.Synthetic), ("mixed", mix.Mixed) })
+        {
+            var filter = cls == "human" ? "" : depth;
+            await using var cmd = dataSource.CreateCommand($"""
+                SELECT id, content_hash FROM (
+                    (SELECT id, content_hash, sample_key FROM documents WHERE class = '{cls}' AND sample_key >= @k{filter} ORDER BY sample_key, id LIMIT @n)
+                    UNION ALL
+                    (SELECT id, content_hash, sample_key FROM documents WHERE class = '{cls}' AND sample_key < @k{filter} ORDER BY sample_key, id LIMIT @n)) x
+                 LIMIT @n
+                """);
+            cmd.CommandTimeout = 0;
+            cmd.Parameters.Add(new NpgsqlParameter<long>("k", Domain.Datasets.SampleKey.StartFor(MixRules.Seed)));
+            cmd.Parameters.Add(new NpgsqlParameter<long>("n", n));
+            cmd.Parameters.Add(new NpgsqlParameter<int>("max_depth", maxDepth ?? 0));
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows++;
+            }
+        }
+        var elapsed = clock.Elapsed;
+        if (rows != mix.Human + mix.Synthetic + mix.Mixed)
+        {
+            throw new InvalidOperationException($"the keyed selection returned {rows:N0} rows, not {mix.Human + mix.Synthetic + mix.Mixed:N0}");
+        }
+        return elapsed;
+    }
+
     /// <summary>The same per-class counts and depth filter as <paramref name="mix"/>, drawn with <c>ORDER BY random()</c>.</summary>
-    public static async Task<TimeSpan> NaiveSelectionAsync(NpgsqlDataSource dataSource, AssembledMix mix, int? maxDepth, CancellationToken ct)
+    static async Task<TimeSpan> NaiveSelectionAsync(NpgsqlDataSource dataSource, AssembledMix mix, int? maxDepth, CancellationToken ct)
     {
         var depth = maxDepth is null ? "" : " AND depth <= @max_depth";
         await using var cmd = dataSource.CreateCommand($"""

@@ -87,7 +87,7 @@ public sealed class ScaleBenchmark(ScaleBenchmarkOptions o)
         await Phase("mix and ORDER BY random()", async () =>
         {
             var mix = await MixComparison.AssembleAsync(dataSource, o.Mix.Spec($"scale-{DateTime.UtcNow:yyyyMMddHHmmss}"), o.Documents, ct);
-            await MixComparison.NaiveSelectionAsync(dataSource, mix, o.Mix.MaxDepth, ct);
+            await MixComparison.CompareAsync(dataSource, mix, o.Mix.MaxDepth, ct);
         });
         await Phase("disk sizes", () => DiskAsync(seeding, ct));
 
