@@ -491,20 +491,24 @@ namespace Provenance.Migrations.Migrations
 
             modelBuilder.Entity("Provenance.Data.Documents.DocumentDomainCount", b =>
                 {
-                    b.Property<string>("Domain")
-                        .HasMaxLength(253)
-                        .HasColumnType("character varying(253)")
-                        .HasColumnName("domain");
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
 
-                    b.Property<short>("Slot")
-                        .HasColumnType("smallint")
-                        .HasColumnName("slot");
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
                     b.Property<long>("Documents")
                         .HasColumnType("bigint")
                         .HasColumnName("documents");
 
-                    b.HasKey("Domain", "Slot")
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("domain");
+
+                    b.HasKey("Id")
                         .HasName("pk_document_domain_counts");
 
                     b.ToTable("document_domain_counts", (string)null);

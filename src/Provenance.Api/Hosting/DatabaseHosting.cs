@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Provenance.Api.Datasets;
 using Provenance.Data;
 using Provenance.Data.Access;
 using Provenance.Data.Assertions;
@@ -48,6 +49,7 @@ internal static partial class DatabaseHosting
         builder.Services.AddScoped<GeneratorQueries>();
         builder.Services.AddSingleton<DatasetQueries>();
         builder.Services.AddSingleton<DatasetAssembler>();
+        builder.Services.AddHostedService<DomainCountCompaction>();
         builder.Services.AddSingleton<Outbox>();
         return builder;
     }

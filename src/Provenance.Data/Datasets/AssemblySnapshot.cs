@@ -2,6 +2,7 @@ using System.Data;
 using System.Text.RegularExpressions;
 using Npgsql;
 using NpgsqlTypes;
+using Provenance.Data.Documents;
 using Provenance.Domain.Assertions;
 using Provenance.Domain.Datasets;
 using Provenance.Domain.Documents;
@@ -240,10 +241,9 @@ internal sealed partial class AssemblySnapshot : IAsyncDisposable
         {
             var domains = new Dictionary<string, long>(StringComparer.Ordinal);
             long without = 0;
-            // The counts the triggers on documents keep, a row per domain and writing slot (the empty domain: none), not a
-            // count of every document: that scan of the whole registry took longer than the selection beside it.
-            await using (var cmd = new NpgsqlCommand(
-                "SELECT domain, sum(documents)::bigint FROM document_domain_counts GROUP BY domain HAVING sum(documents) <> 0", conn))
+            // The counts the triggers on documents keep (the empty domain: none), not a count of every document: that scan
+            // of the whole registry took longer than the selection beside it.
+            await using (var cmd = new NpgsqlCommand(DomainCounts.ReadSql, conn))
             await using (var reader = await cmd.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))

@@ -54,7 +54,8 @@ internal sealed class DocumentDomainCountConfiguration : IEntityTypeConfiguratio
     public void Configure(EntityTypeBuilder<DocumentDomainCount> b)
     {
         b.ToTable("document_domain_counts");
-        b.HasKey(c => new { c.Domain, c.Slot });
+        b.HasKey(c => c.Id);
+        b.Property(c => c.Id).UseIdentityAlwaysColumn();
         b.Property(c => c.Domain).HasMaxLength(253);
     }
 }

@@ -1,4 +1,5 @@
 ﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
@@ -14,44 +15,40 @@ namespace Provenance.Migrations.Migrations
                 name: "document_domain_counts",
                 columns: table => new
                 {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
                     domain = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: false),
-                    slot = table.Column<short>(type: "smallint", nullable: false),
                     documents = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_document_domain_counts", x => new { x.domain, x.slot });
+                    table.PrimaryKey("pk_document_domain_counts", x => x.id);
                 });
 
-            // Kept by triggers, so that every writer of documents (registration, COPY, a deletion) keeps it true in its own
-            // transaction. Inserts and deletes once per statement, over the statement's rows; a domain set on a document
-            // that had none (a later sighting gives it one) once per such row, which is rare. Rows are upserted in domain
-            // order, so two writers cannot deadlock on them, and into the writing session's slot, so that writers from one
-            // site do not queue on one row. The empty string stands for no domain.
+            // Appended by triggers, so that every writer of documents (registration, COPY, a deletion) keeps the counts true
+            // in its own transaction, and only ever appended, so that writers never wait on each other here: an insert or
+            // delete statement adds a row per domain it touched (over the statement's rows, once); a domain set on a
+            // document that had none (a later sighting gives it one) adds two, which is rare. The empty string stands for
+            // no domain. DomainCounts.CompactAsync folds the rows into one per domain.
             migrationBuilder.Sql("""
                 CREATE FUNCTION document_domain_counts_add() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    INSERT INTO document_domain_counts AS c (domain, slot, documents)
-                    SELECT COALESCE(n.source_domain, ''), (pg_backend_pid() % 16)::smallint, count(*) FROM added n GROUP BY 1 ORDER BY 1
-                    ON CONFLICT (domain, slot) DO UPDATE SET documents = c.documents + excluded.documents;
+                    INSERT INTO document_domain_counts (domain, documents)
+                    SELECT COALESCE(n.source_domain, ''), count(*) FROM added n GROUP BY 1;
                     RETURN NULL;
                 END
                 $$;
                 CREATE FUNCTION document_domain_counts_remove() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    INSERT INTO document_domain_counts AS c (domain, slot, documents)
-                    SELECT COALESCE(o.source_domain, ''), (pg_backend_pid() % 16)::smallint, -count(*) FROM removed o GROUP BY 1 ORDER BY 1
-                    ON CONFLICT (domain, slot) DO UPDATE SET documents = c.documents + excluded.documents;
+                    INSERT INTO document_domain_counts (domain, documents)
+                    SELECT COALESCE(o.source_domain, ''), -count(*) FROM removed o GROUP BY 1;
                     RETURN NULL;
                 END
                 $$;
                 CREATE FUNCTION document_domain_counts_move() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    INSERT INTO document_domain_counts AS c (domain, slot, documents)
-                    SELECT m.domain, (pg_backend_pid() % 16)::smallint, m.delta
-                      FROM (VALUES (COALESCE(OLD.source_domain, ''), -1), (COALESCE(NEW.source_domain, ''), 1)) AS m(domain, delta)
-                     ORDER BY m.domain
-                    ON CONFLICT (domain, slot) DO UPDATE SET documents = c.documents + excluded.documents;
+                    INSERT INTO document_domain_counts (domain, documents)
+                    VALUES (COALESCE(OLD.source_domain, ''), -1), (COALESCE(NEW.source_domain, ''), 1);
                     RETURN NULL;
                 END
                 $$;
@@ -61,8 +58,8 @@ namespace Provenance.Migrations.Migrations
                     FOR EACH STATEMENT EXECUTE FUNCTION document_domain_counts_remove();
                 CREATE TRIGGER documents_count_domains_moved AFTER UPDATE OF source_domain ON documents
                     FOR EACH ROW WHEN (OLD.source_domain IS DISTINCT FROM NEW.source_domain) EXECUTE FUNCTION document_domain_counts_move();
-                INSERT INTO document_domain_counts (domain, slot, documents)
-                SELECT COALESCE(source_domain, ''), 0, count(*) FROM documents GROUP BY 1;
+                INSERT INTO document_domain_counts (domain, documents)
+                SELECT COALESCE(source_domain, ''), count(*) FROM documents GROUP BY 1;
                 """);
         }
 
