@@ -1,4 +1,5 @@
 using Npgsql;
+using Provenance.Api.Hosting;
 using Provenance.Data.Documents;
 
 namespace Provenance.Api.Datasets;
@@ -14,7 +15,7 @@ internal sealed partial class DomainCountCompaction(NpgsqlDataSource dataSource,
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        do
         {
             try
             {
@@ -23,7 +24,6 @@ internal sealed partial class DomainCountCompaction(NpgsqlDataSource dataSource,
                 {
                     LogCompacted(logger, before, after);
                 }
-                await Task.Delay(Interval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -34,16 +34,9 @@ internal sealed partial class DomainCountCompaction(NpgsqlDataSource dataSource,
                 // The database down, most often: the compaction must outlive it (a stopped background service stops the
                 // API); the rows keep their sums until the next pass.
                 LogPassFailed(logger, e);
-                try
-                {
-                    await Task.Delay(Interval, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
             }
         }
+        while (await Pause.ForAsync(Interval, stoppingToken));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Compacted the source-domain counts from {Before} rows to {After}")]

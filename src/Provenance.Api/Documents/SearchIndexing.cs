@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Provenance.Api.Hosting;
 using Provenance.Data;
 using Provenance.Data.Documents;
 
@@ -42,16 +43,9 @@ internal sealed partial class SearchIndexing(SearchIndexer indexer, IOptions<Sea
                 // API), and the texts wait in document_texts until the next pass.
                 LogPassFailed(logger, e);
             }
-            if (!more)
+            if (!more && !await Pause.ForAsync(settings.PollInterval, stoppingToken))
             {
-                try
-                {
-                    await Task.Delay(settings.PollInterval, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                return;
             }
         }
     }
