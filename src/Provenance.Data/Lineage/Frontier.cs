@@ -56,20 +56,21 @@ internal sealed class Frontier(NpgsqlConnection conn, FrontierStep step, IReadOn
 
     /// <summary>
     /// The nodes one step from <paramref name="frontier"/> that are not visited yet, smallest id first, at most
-    /// <paramref name="limit"/>: the database never sends more than the caller can take (and the visited nodes it
-    /// cannot know about), however wide the fan-in.
+    /// <paramref name="limit"/>: the database never sends more than the caller can take plus the visited nodes (which
+    /// it is not told), however wide the fan-in.
     /// </summary>
     /// <remarks>
     /// Each frontier node is probed on its own (<c>unnest … CROSS JOIN LATERAL … WHERE from = f.id</c>) rather than with
-    /// <c>from = ANY(@frontier)</c>: on a hash-partitioned table the array reached every partition, and the planner
-    /// scanned all of them each level, while a probe per value prunes at run time to the one partition that holds it,
-    /// in a generic plan that the prepared statement keeps (the array form was planned afresh every level). The visited
-    /// nodes stay here: sending them every level cost a walk bytes that grew with its size, so the query asks for as
-    /// many more rows as there are visited nodes, which are the most it can return that the walk drops.
+    /// <c>from = ANY(@frontier)</c>: PostgreSQL prunes hash partitions by an array only while planning, so that form was
+    /// either planned afresh every level over all the partitions (what it did: on 16 partitions the plan took ten times
+    /// the execution) or, in a generic plan, scanned every partition. A probe per value prunes at run time to the one
+    /// partition that holds it, in a generic plan that the prepared statement keeps. The visited nodes stay here:
+    /// sending them every level cost a walk bytes that grew with its size, so the query asks for as many more rows as
+    /// there are visited nodes, the most it can return that the walk drops.
     /// <para>
     /// The array is read through a sub-select (<c>unnest((SELECT @frontier))</c>) so that the planner cannot see its
     /// length: otherwise each execution's custom plan, costed on the actual array, looks cheaper than the generic one,
-    /// and PostgreSQL plans every level afresh, which over 16 partitions took ten times the level's execution.
+    /// and PostgreSQL plans every level afresh.
     /// </para>
     /// </remarks>
     public async Task<long[]> NextAsync(IReadOnlyCollection<long> frontier, int limit, CancellationToken ct)
