@@ -112,11 +112,12 @@ var scaleBatch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 10
 var scaleBytes = new Option<int>("--document-bytes") { Description = "Text size of the registered documents.", DefaultValueFactory = _ => 1_000 };
 var scaleQueries = new Option<int>("--queries") { Description = "Ancestor queries on random documents with lineage.", DefaultValueFactory = _ => 1_000 };
 var scratch = new Option<string?>("--scratch") { Description = "Folder on the filesystem that holds the database: the run refuses to start when it lacks the space." };
+var ancestorsOnly = new Option<bool>("--ancestors-only") { Description = "Seed (unless the registry at --connection already holds documents) and time only the ancestor walks." };
 var planOnly = new Option<bool>("--plan-only") { Description = "Print the disk the run needs and the free space under --scratch, and exit (2 when short)." };
 var scale = new Command("scale", "The registry at scale: registration throughput at 0, half and all seeded, ancestors on the whole DAG, a mix vs ORDER BY random(), disk per document.")
 {
     scaleDocuments, scaleMix, lineageShare, register, scaleBatch, scaleBytes, scaleQueries, maxDepth, domainCount, minHuman, maxSynthetic, mixMaxDepth,
-    maxGenerator, scratch, planOnly,
+    maxGenerator, scratch, planOnly, ancestorsOnly,
 };
 scale.SetAction(async (parse, ct) =>
 {
@@ -124,7 +125,7 @@ scale.SetAction(async (parse, ct) =>
     var options = new ScaleBenchmarkOptions(parse.GetValue(connection)!, n, parse.GetValue(partitions),
         new MixRules(parse.GetValue(scaleMix) ?? n / 10, parse.GetValue(minHuman), parse.GetValue(maxSynthetic), parse.GetValue(mixMaxDepth), parse.GetValue(maxGenerator)),
         parse.GetValue(lineageShare), parse.GetValue(register), parse.GetValue(scaleBatch), parse.GetValue(scaleBytes), parse.GetValue(scaleQueries),
-        parse.GetValue(maxDepth), parse.GetValue(domainCount), parse.GetValue(scratch));
+        parse.GetValue(maxDepth), parse.GetValue(domainCount), parse.GetValue(scratch), parse.GetValue(ancestorsOnly));
     if (parse.GetValue(planOnly))
     {
         if (options.Scratch is null)

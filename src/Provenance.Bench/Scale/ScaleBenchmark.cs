@@ -18,6 +18,7 @@ namespace Provenance.Bench.Scale;
 /// <param name="Partitions">Hash partitions the registry was migrated with (<c>Database:Partitions</c>); 0 for plain tables.</param>
 /// <param name="Register">Documents registered through the writer at each of the three points (0, half, all seeded).</param>
 /// <param name="Scratch">The folder whose filesystem holds the database, for the disk check; none skips it.</param>
+/// <param name="AncestorsOnly">Seed (unless the registry already holds documents: a database kept from an earlier run) and time the ancestor walks, nothing else.</param>
 public sealed record ScaleBenchmarkOptions(
     string Connection,
     long Documents,
@@ -30,7 +31,8 @@ public sealed record ScaleBenchmarkOptions(
     int Queries,
     int MaxDepth,
     int Domains,
-    string? Scratch)
+    string? Scratch,
+    bool AncestorsOnly = false)
 {
     public DiskPlan Disk => new(Documents, Mix.Documents, 3L * (Register + 2 * WarmUp));
 
@@ -71,6 +73,10 @@ public sealed class ScaleBenchmark(ScaleBenchmarkOptions o)
         var writer = new RegistrationWriter(dataSource, new SubmissionLimits(), TimeProvider.System, NullLogger<RegistrationWriter>.Instance);
         var metadata = await CrawledMetadata.CreateAsync(seeding, o.Domains, ct);
         var seeder = new LineageSeeder(seeding, metadata, o.LineageShare, o.Documents + 1_000_000);
+        if (o.AncestorsOnly)
+        {
+            return await AncestorsOnlyAsync(dataSource, seeding, seeder, ct);
+        }
         var half = o.Documents / 2;
         var rates = new List<double>
         {
@@ -97,6 +103,18 @@ public sealed class ScaleBenchmark(ScaleBenchmarkOptions o)
             Report.Line($"phase: {name}", "", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:N1} s"), "");
         }
         Report.Summary($"scale, {o.Documents:N0} documents, {(o.Partitions > 1 ? $"{o.Partitions} partitions" : "unpartitioned")}");
+        return 0;
+    }
+
+    /// <summary>The walk alone, to work on it: a database kept from an earlier run (<c>--connection</c>) is walked as it is.</summary>
+    async Task<int> AncestorsOnlyAsync(NpgsqlDataSource dataSource, NpgsqlDataSource seeding, LineageSeeder seeder, CancellationToken ct)
+    {
+        if (await BenchDatabase.ScalarAsync(dataSource, "SELECT EXISTS (SELECT 1 FROM documents)", ct) is not true)
+        {
+            await SeedAsync(seeding, seeder, 0, o.Documents, ct);
+        }
+        await Phase("ancestors", () => AncestorsAsync(dataSource, ct));
+        Report.Summary($"ancestors, {o.Documents:N0} documents, {(o.Partitions > 1 ? $"{o.Partitions} partitions" : "unpartitioned")}");
         return 0;
     }
 

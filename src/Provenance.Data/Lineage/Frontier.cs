@@ -22,7 +22,7 @@ internal sealed record FrontierStep(string Table, string From, string To, bool H
 }
 
 /// <summary>
-/// Walks a graph breadth first, one set-based query per level (<c>WHERE from = ANY(@frontier)</c>), keeping the visited
+/// Walks a graph breadth first, one set-based query per level (a probe per frontier node), keeping the visited
 /// set here rather than in a recursive CTE: Citus runs a recursive CTE only inside one shard, while a level's query
 /// is an ordinary distributed one. Every node gets its shortest distance, and a level is read smallest id first, so
 /// that a walk cut at a node limit keeps the same nodes on every run.
@@ -56,8 +56,23 @@ internal sealed class Frontier(NpgsqlConnection conn, FrontierStep step, IReadOn
 
     /// <summary>
     /// The nodes one step from <paramref name="frontier"/> that are not visited yet, smallest id first, at most
-    /// <paramref name="limit"/>: the database never sends more than the caller can take, however wide the fan-in.
+    /// <paramref name="limit"/>: the database never sends more than the caller can take plus the visited nodes (which
+    /// it is not told), however wide the fan-in.
     /// </summary>
+    /// <remarks>
+    /// Each frontier node is probed on its own (<c>unnest … CROSS JOIN LATERAL … WHERE from = f.id</c>) rather than with
+    /// <c>from = ANY(@frontier)</c>: PostgreSQL prunes hash partitions by an array only while planning, so that form was
+    /// either planned afresh every level over all the partitions (what it did: on 16 partitions the plan took ten times
+    /// the execution) or, in a generic plan, scanned every partition. A probe per value prunes at run time to the one
+    /// partition that holds it, in a generic plan that the prepared statement keeps. The visited nodes stay here:
+    /// sending them every level cost a walk bytes that grew with its size, so the query asks for as many more rows as
+    /// there are visited nodes, the most it can return that the walk drops.
+    /// <para>
+    /// The array is read through a sub-select (<c>unnest((SELECT @frontier))</c>) so that the planner cannot see its
+    /// length: otherwise each execution's custom plan, costed on the actual array, looks cheaper than the generic one,
+    /// and PostgreSQL plans every level afresh.
+    /// </para>
+    /// </remarks>
     public async Task<long[]> NextAsync(IReadOnlyCollection<long> frontier, int limit, CancellationToken ct)
     {
         if (frontier.Count == 0 || limit <= 0)
@@ -66,14 +81,13 @@ internal sealed class Frontier(NpgsqlConnection conn, FrontierStep step, IReadOn
         }
         var filter = step.HasRelation && relations is { Count: > 0 } ? " AND e.relation = ANY(@rels)" : "";
         await using var cmd = new NpgsqlCommand($"""
-            SELECT DISTINCT e.{step.To} FROM {step.Table} e
-             WHERE e.{step.From} = ANY(@frontier) AND e.{step.To} <> ALL(@visited){filter}
+            SELECT DISTINCT e.{step.To} FROM {Probes("frontier")} f(id)
+             CROSS JOIN LATERAL (SELECT e.{step.To} FROM {step.Table} e WHERE e.{step.From} = f.id AND e.{step.To} IS NOT NULL{filter}) e
              ORDER BY 1
              LIMIT @limit
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter<long[]>("frontier", [.. frontier]));
-        cmd.Parameters.Add(new NpgsqlParameter<long[]>("visited", [.. _order]));
-        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        cmd.Parameters.Add(new NpgsqlParameter<long>("limit", (long)limit + Count));
         if (filter.Length > 0)
         {
             cmd.Parameters.Add(new NpgsqlParameter<LineageRelation[]>("rels", [.. relations!]));
@@ -83,12 +97,22 @@ internal sealed class Frontier(NpgsqlConnection conn, FrontierStep step, IReadOn
         await cmd.PrepareAsync(ct);
         var next = new List<long>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        while (next.Count < limit && await reader.ReadAsync(ct))
         {
-            next.Add(reader.GetInt64(0));
+            var id = reader.GetInt64(0);
+            if (!Visited(id))
+            {
+                next.Add(id);
+            }
         }
         return [.. next];
     }
+
+    /// <summary>
+    /// The elements of the <c>bigint[]</c> parameter <paramref name="name"/> as rows to probe one at a time, read through
+    /// a sub-select so that prepared statements keep a generic plan (see <see cref="NextAsync"/>).
+    /// </summary>
+    internal static string Probes(string name) => $"unnest((SELECT @{name}::bigint[]))";
 
     /// <summary>
     /// Walks from <paramref name="starts"/> (distance 0) for at most <paramref name="maxDepth"/> steps and

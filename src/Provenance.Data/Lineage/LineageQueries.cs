@@ -43,9 +43,7 @@ public sealed class LineageQueries(NpgsqlDataSource dataSource)
         {
             truncated |= await WalkOneWayAsync(conn, focus, up: false, maxDepth, relations, levels, NodeLimit, ct);
         }
-        var nodes = await ReadNodesAsync(conn, levels, ct);
-        var edges = await ReadEdgesAsync(conn, [.. levels.Keys], relations, ct);
-        await tx.CommitAsync(ct);
+        var (nodes, edges) = await ReadGraphAndCommitAsync(conn, levels, relations, ct);
         return new LineageGraphResponse(focus, nodes, edges, truncated);
     }
 
@@ -70,16 +68,49 @@ public sealed class LineageQueries(NpgsqlDataSource dataSource)
         return truncated;
     }
 
-    static async Task<List<LineageNodeResponse>> ReadNodesAsync(NpgsqlConnection conn, Dictionary<long, int> levels, CancellationToken ct)
+    /// <summary>
+    /// The walked nodes and the edges among them, and the end of the walk's snapshot, in one round trip: a batch of two
+    /// prepared statements and the COMMIT (which Npgsql sees end the transaction, so disposing it sends nothing), where
+    /// <see cref="NpgsqlTransaction.CommitAsync(CancellationToken)"/> would wait for one more round trip. Each statement probes one
+    /// id at a time (<c>unnest … CROSS JOIN LATERAL</c>) so that on hash-partitioned tables each probe prunes to the one
+    /// partition that holds it, where <c>id = ANY(@ids)</c> sent the whole array to every partition. The arrays are
+    /// read through a sub-select for the reason <see cref="Frontier.NextAsync"/> gives: the plans stay generic.
+    /// </summary>
+    static async Task<(List<LineageNodeResponse> Nodes, List<LineageEdgeResponse> Edges)> ReadGraphAndCommitAsync(
+        NpgsqlConnection conn, Dictionary<long, int> levels, IReadOnlyCollection<LineageRelation>? relations, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("""
-            SELECT d.id, d.content_hash, d.class, d.depth, g.name, g.version
-              FROM documents d LEFT JOIN generators g ON g.id = d.generator_id
-             WHERE d.id = ANY(@ids)
-            """, conn);
-        cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. levels.Keys]));
+        long[] ids = [.. levels.Keys];
+        var filter = relations is { Count: > 0 } ? " AND e.relation = ANY(@rels)" : "";
+        await using var batch = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand($"""
+                    SELECT d.id, d.content_hash, d.class, d.depth, g.name, g.version
+                      FROM {Frontier.Probes("ids")} i(id)
+                     CROSS JOIN LATERAL (SELECT d.id, d.content_hash, d.class, d.depth, d.generator_id FROM documents d WHERE d.id = i.id LIMIT 1) d
+                      LEFT JOIN generators g ON g.id = d.generator_id
+                    """) { Parameters = { new NpgsqlParameter<long[]>("ids", ids) } },
+                // The edges leaving the walked nodes; those whose parent was not walked are dropped here, where a
+                // parent_id = ANY(@ids) filter in a generic plan would compare each edge with every id.
+                new NpgsqlBatchCommand($"""
+                    SELECT e.child_id, e.parent_id, e.relation, g.name, g.version
+                      FROM {Frontier.Probes("ids")} i(id)
+                     CROSS JOIN LATERAL (SELECT e.child_id, e.parent_id, e.relation, e.generator_id FROM lineage_edges e WHERE e.child_id = i.id{filter}) e
+                      LEFT JOIN generators g ON g.id = e.generator_id
+                     ORDER BY e.child_id, e.parent_id, e.relation
+                    """) { Parameters = { new NpgsqlParameter<long[]>("ids", ids) } },
+                new NpgsqlBatchCommand("COMMIT"),
+            },
+        };
+        if (filter.Length > 0)
+        {
+            batch.BatchCommands[1].Parameters.Add(new NpgsqlParameter<LineageRelation[]>("rels", [.. relations!]));
+        }
+        await batch.PrepareAsync(ct);
         var nodes = new List<LineageNodeResponse>(levels.Count);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var edges = new List<LineageEdgeResponse>();
+        await using var reader = await batch.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             var id = reader.GetInt64(0);
@@ -88,32 +119,16 @@ public sealed class LineageQueries(NpgsqlDataSource dataSource)
                 GeneratorOf(reader, 4), levels[id]));
         }
         nodes.Sort((a, b) => a.Level != b.Level ? a.Level.CompareTo(b.Level) : a.Id.CompareTo(b.Id));
-        return nodes;
-    }
-
-    static async Task<List<LineageEdgeResponse>> ReadEdgesAsync(
-        NpgsqlConnection conn, long[] ids, IReadOnlyCollection<LineageRelation>? relations, CancellationToken ct)
-    {
-        var filter = relations is { Count: > 0 } ? " AND e.relation = ANY(@rels)" : "";
-        await using var cmd = new NpgsqlCommand($"""
-            SELECT e.child_id, e.parent_id, e.relation, g.name, g.version
-              FROM lineage_edges e LEFT JOIN generators g ON g.id = e.generator_id
-             WHERE e.child_id = ANY(@ids) AND e.parent_id = ANY(@ids){filter}
-             ORDER BY e.child_id, e.parent_id, e.relation
-            """, conn);
-        cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", ids));
-        if (relations is { Count: > 0 })
-        {
-            cmd.Parameters.Add(new NpgsqlParameter<LineageRelation[]>("rels", [.. relations]));
-        }
-        var edges = new List<LineageEdgeResponse>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            edges.Add(new LineageEdgeResponse(reader.GetInt64(0), reader.GetInt64(1),
-                WireNames.Of(reader.GetFieldValue<LineageRelation>(2)), GeneratorOf(reader, 3)));
+            if (levels.ContainsKey(reader.GetInt64(1)))
+            {
+                edges.Add(new LineageEdgeResponse(reader.GetInt64(0), reader.GetInt64(1),
+                    WireNames.Of(reader.GetFieldValue<LineageRelation>(2)), GeneratorOf(reader, 3)));
+            }
         }
-        return edges;
+        return (nodes, edges);
     }
 
     /// <summary>
@@ -129,15 +144,18 @@ public sealed class LineageQueries(NpgsqlDataSource dataSource)
         var frontier = new Frontier(conn, FrontierStep.Parents);
         var truncated = await frontier.WalkAsync([focus], int.MaxValue, NodeLimit, async (level, token) =>
         {
-            await using var cmd = new NpgsqlCommand("""
+            await using var cmd = new NpgsqlCommand($"""
                 SELECT d.id, d.content_hash, d.class, d.depth, g.name, g.version,
                        EXISTS (SELECT 1 FROM lineage_edges e WHERE e.child_id = d.id),
                        EXISTS (SELECT 1 FROM pending_edges pe WHERE pe.child_id = d.id)
-                  FROM documents d LEFT JOIN generators g ON g.id = d.generator_id
-                 WHERE d.id = ANY(@ids)
+                  FROM {Frontier.Probes("ids")} i(id)
+                 CROSS JOIN LATERAL (SELECT d.id, d.content_hash, d.class, d.depth, d.generator_id FROM documents d WHERE d.id = i.id LIMIT 1) d
+                  LEFT JOIN generators g ON g.id = d.generator_id
                  ORDER BY d.id
                 """, conn);
             cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", level));
+            // Once a level, like the walk's own query, and probing one id at a time for the same reasons.
+            await cmd.PrepareAsync(token);
             var onward = new List<long>();
             await using var reader = await cmd.ExecuteReaderAsync(token);
             while (await reader.ReadAsync(token))
@@ -160,8 +178,11 @@ public sealed class LineageQueries(NpgsqlDataSource dataSource)
             }
             return onward;
         }, ct);
-        await using var pendingCmd = new NpgsqlCommand("""
-            SELECT child_id, parent_content_hash, relation FROM pending_edges WHERE child_id = ANY(@ids) ORDER BY child_id, id
+        await using var pendingCmd = new NpgsqlCommand($"""
+            SELECT pe.child_id, pe.parent_content_hash, pe.relation
+              FROM {Frontier.Probes("ids")} i(id)
+             CROSS JOIN LATERAL (SELECT pe.child_id, pe.id, pe.parent_content_hash, pe.relation FROM pending_edges pe WHERE pe.child_id = i.id) pe
+             ORDER BY pe.child_id, pe.id
             """, conn);
         pendingCmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. frontier.Order]));
         var pending = new List<PendingEdgeResponse>();

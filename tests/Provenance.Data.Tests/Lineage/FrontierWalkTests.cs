@@ -125,4 +125,34 @@ public class FrontierWalkTests(RegistryFixture registry) : IClassFixture<Registr
         Assert.Equal(new[] { lattice.Focus, lattice.Layers[1][0], lattice.Layers[3][5] }.Order(), roots.Keys.Order());
         Assert.All(roots.Values, r => Assert.Equal([lattice.Root], r));
     }
+
+    [Fact]
+    public async Task ADeepWalkPlansItsLevelQueryOnceNotEveryLevel()
+    {
+        var crawler = registry.Client("crawler");
+        var chain = new List<long> { (await crawler.RegisterAsync(TestDocuments.UniqueText("chain root"), "human")).Id };
+        for (var i = 1; i <= 12; i++)
+        {
+            chain.Add((await crawler.RegisterAsync(TestDocuments.UniqueText($"chain link {i}"), "synthetic", "chain-model@1",
+                [new ParentReferenceRequest(chain[^1], Relation: "paraphrase_of")])).Id);
+        }
+        await using var conn = await registry.GetService<NpgsqlDataSource>().OpenConnectionAsync();
+        var frontier = new Frontier(conn, FrontierStep.Parents);
+
+        var truncated = await frontier.WalkAsync([chain[^1]], 32, LineageQueries.MaxNodes, onward: null, CancellationToken.None);
+
+        Assert.False(truncated);
+        Assert.Equal(Enumerable.Range(0, chain.Count).Reverse(), chain.Select(id => frontier.Distances[id]));
+        // PostgreSQL tries five custom plans before it settles on the generic one, and keeps planning every execution
+        // afresh when a custom plan looks cheaper; over a hash-partitioned table each such plan cost ten times the level's
+        // execution. A walk of 13 levels on this connection must have run its level query on the generic plan since.
+        await using var plans = new NpgsqlCommand("""
+            SELECT coalesce(max(custom_plans), 0), coalesce(sum(generic_plans), 0)
+              FROM pg_prepared_statements WHERE statement LIKE '%lineage_edges e%' AND statement LIKE '%parent_id%ORDER BY 1%'
+            """, conn);
+        await using var reader = await plans.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.InRange(reader.GetInt64(0), 0, 5);
+        Assert.InRange(reader.GetInt64(1), chain.Count - 5, long.MaxValue);
+    }
 }
