@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -108,6 +109,43 @@ public sealed class PartitionedModeTests : IAsyncLifetime
             Assert.Single(runs.Select(r => r[i].Id).Distinct());
         }
     }
+
+    [Fact]
+    public async Task TheStagedMergeReachesTheRegistrysTablesOnlyByLookupsOfItsOwnRows()
+    {
+        // Without nested loops and sequential scans the planner takes a whole-table plan wherever a statement's form
+        // allows one: a join of staged rows to a registry table then hashes or merges a full index scan of every
+        // partition, as it chose to at a million documents (docs/scale-out.md).
+        string[] registryTables = ["documents", "document_hashes", "assertions"];
+        await using var conn = await DataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await StagedMerge.CreateStagingAsync(conn, default);
+        await using (var settings = new NpgsqlCommand("SET LOCAL enable_nestloop = off; SET LOCAL enable_seqscan = off", conn))
+        {
+            await settings.ExecuteNonQueryAsync();
+        }
+
+        var wholeTableScans = new List<string>();
+        foreach (var sql in StagedMerge.Statements.SelectMany(s => s.Split(";\n")))
+        {
+            await using var cmd = new NpgsqlCommand($"EXPLAIN (FORMAT JSON) {sql}", conn);
+            if (sql.Contains("@h", StringComparison.Ordinal))
+            {
+                cmd.Parameters.Add(new NpgsqlParameter<byte[][]>("h", [[1, 2, 3]]));
+            }
+            using var plan = JsonDocument.Parse((string)(await cmd.ExecuteScalarAsync())!);
+            wholeTableScans.AddRange(Nodes(plan.RootElement[0].GetProperty("Plan"))
+                .Where(n => n.TryGetProperty("Relation Name", out var r) && registryTables.Any(t => Partitioning.IsTableOrPartition(r.GetString(), t))
+                            && n.GetProperty("Node Type").GetString() != "ModifyTable"
+                            && !n.TryGetProperty("Index Cond", out _) && !n.TryGetProperty("Recheck Cond", out _))
+                .Select(n => $"{n.GetProperty("Node Type")} on {n.GetProperty("Relation Name")} in: {sql.Trim().Split('\n')[0]}"));
+        }
+
+        Assert.True(wholeTableScans.Count == 0, "whole-table scans:\n" + string.Join('\n', wholeTableScans));
+    }
+
+    static IEnumerable<JsonElement> Nodes(JsonElement node) =>
+        node.TryGetProperty("Plans", out var children) ? children.EnumerateArray().SelectMany(Nodes).Prepend(node) : [node];
 
     async Task<T> ScalarAsync<T>(string sql)
     {

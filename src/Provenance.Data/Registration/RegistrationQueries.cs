@@ -15,7 +15,7 @@ internal static class RegistrationQueries
         {
             return known;
         }
-        await using var cmd = new NpgsqlCommand($"SELECT d.id FROM unnest(@ids) AS x(id) {Probe("id", "documents", "id", "x.id")}", conn);
+        await using var cmd = new NpgsqlCommand($"SELECT d.id FROM unnest(@ids) AS x(id) {KeyProbe.Join("id", "documents", "id", "x.id", "d")}", conn);
         cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", ids));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -27,7 +27,7 @@ internal static class RegistrationQueries
 
     /// <summary>Which of <paramref name="hashes"/> are registered.</summary>
     public static Task<HashSet<ContentHash>> ExistingHashesAsync(NpgsqlConnection conn, ContentHash[] hashes, CancellationToken ct) =>
-        ReadHashesAsync(conn, $"SELECT d.content_hash FROM unnest(@h) AS x(hash) {Probe("content_hash", "document_hashes", "content_hash", "x.hash")}", hashes, ct);
+        ReadHashesAsync(conn, $"SELECT d.content_hash FROM unnest(@h) AS x(hash) {KeyProbe.Join("content_hash", "document_hashes", "content_hash", "x.hash", "d")}", hashes, ct);
 
     /// <summary>Which of <paramref name="hashes"/> a pending edge waits for.</summary>
     public static Task<HashSet<ContentHash>> PendingTargetsAsync(NpgsqlConnection conn, ContentHash[] hashes, CancellationToken ct) =>
@@ -57,8 +57,8 @@ internal static class RegistrationQueries
         await using var cmd = new NpgsqlCommand($"""
             SELECT d.id, d.content_hash, d.class, d.depth, (SELECT count(*)::int FROM pending_edges pe WHERE pe.child_id = d.id)
               FROM unnest(@h) AS x(hash)
-                   {Probe("document_id", "document_hashes", "content_hash", "x.hash", "h")}
-                   {Probe("id, content_hash, class, depth", "documents", "id", "h.document_id")}
+                   {KeyProbe.Join("document_id", "document_hashes", "content_hash", "x.hash", "h")}
+                   {KeyProbe.Join("id, content_hash, class, depth", "documents", "id", "h.document_id", "d")}
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter<byte[][]>("h", [.. hashes.Select(h => h.ToArray())]));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -69,14 +69,4 @@ internal static class RegistrationQueries
         }
         return state;
     }
-
-    /// <summary>
-    /// One lookup per value, by the table's unique key: <c>CROSS JOIN LATERAL (… WHERE key = value LIMIT 1) alias</c>. The
-    /// LIMIT keeps the planner from flattening it into a join, so each value probes one index of one partition (pruned
-    /// at run time). A join on <c>key = ANY(@array)</c> instead sends the whole array to every partition of a
-    /// partitioned table, and the planner then scans them all: a cost that grew with the registry (666 ms a batch at
-    /// 2M documents in 16 partitions).
-    /// </summary>
-    static string Probe(string columns, string table, string key, string value, string alias = "d") =>
-        $"CROSS JOIN LATERAL (SELECT {columns} FROM {table} WHERE {key} = {value} LIMIT 1) {alias}";
 }

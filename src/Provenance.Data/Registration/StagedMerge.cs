@@ -30,11 +30,14 @@ internal static class StagedMerge
             generator_id int, params_hash text);
         """;
 
+    // Every statement below reaches the registry's tables from staged rows by KeyProbe, one lookup per staged row: a
+    // join lets the planner hash a whole (partitioned) table instead, a cost that grows with the registry.
+    static string DocumentOf(string hash, string alias) => KeyProbe.Join("document_id", "document_hashes", "content_hash", hash, alias);
+
     // Parents named by hash that are registered become ids; the others stay null and become pending edges.
-    const string ResolveParentsSql = """
-        UPDATE stage_parents p SET parent_id = h.document_id
-          FROM document_hashes h
-         WHERE p.parent_id IS NULL AND h.content_hash = p.parent_hash
+    static readonly string ResolveParentsSql = $"""
+        UPDATE stage_parents p SET parent_id = {KeyProbe.Lookup("document_id", "document_hashes", "content_hash", "p.parent_hash")}
+         WHERE p.parent_id IS NULL
         """;
 
     // A text's document is created by whoever claims its hash in document_hashes (the one unique index on it): texts
@@ -47,7 +50,8 @@ internal static class StagedMerge
             INSERT INTO document_hashes (content_hash, document_id)
             SELECT s.content_hash, nextval(pg_get_serial_sequence('documents', 'id'))
               FROM stage_docs s
-             WHERE NOT EXISTS (SELECT 1 FROM document_hashes h WHERE h.content_hash = s.content_hash)
+                   {KeyProbe.LeftJoin("true AS found", "document_hashes", "content_hash", "s.content_hash", "h")}
+             WHERE h.found IS NULL
              ORDER BY s.content_hash
             ON CONFLICT (content_hash) DO NOTHING
             RETURNING content_hash, document_id)
@@ -66,7 +70,7 @@ internal static class StagedMerge
           JOIN stage_docs s ON s.content_hash = c.content_hash
           LEFT JOIN (SELECT p.content_hash, bool_or(p.parent_id IS NULL) AS pending,
                             bool_or(p.parent_id IS NOT NULL AND pd.depth IS NULL) AS unknown_depth, max(pd.depth) AS max_depth
-                       FROM stage_parents p LEFT JOIN documents pd ON pd.id = p.parent_id
+                       FROM stage_parents p {KeyProbe.LeftJoin("depth", "documents", "id", "p.parent_id", "pd")}
                       GROUP BY p.content_hash) pp ON pp.content_hash = s.content_hash
           -- The source domain is the host of the earliest sighting with a URI when the document first gets one, and
           -- then stays: dataset filters on it must not change their answer as crawls go on.
@@ -79,11 +83,13 @@ internal static class StagedMerge
 
     // The staged texts that were registered already (@h: those InsertDocumentsSql did not create). Their rows are
     // locked in id order first, so that two writers updating the same documents cannot deadlock.
-    const string UpdateDocumentsSql = """
+    // The documents are joined, not probed, so that FOR UPDATE can lock them; the planner takes unnest(@h) for a few
+    // rows and makes the join a nested loop of lookups by id, pruned at run time.
+    static readonly string UpdateDocumentsSql = $"""
         WITH target AS (
             SELECT d.id, s.first_seen, s.last_seen, s.language, s.licence, sd.domain
               FROM unnest(@h) AS x(content_hash)
-              JOIN document_hashes h ON h.content_hash = x.content_hash
+                   {DocumentOf("x.content_hash", "h")}
               JOIN documents d ON d.id = h.document_id
               JOIN stage_docs s ON s.content_hash = x.content_hash
               LEFT JOIN (SELECT DISTINCT ON (ss.content_hash) ss.content_hash, source_domain_of(ss.uri) AS domain
@@ -102,10 +108,10 @@ internal static class StagedMerge
         RETURNING d.id, d.content_hash
         """;
 
-    const string InsertSightingsSql = """
+    static readonly string InsertSightingsSql = $"""
         INSERT INTO sightings (document_id, uri, crawled_at, crawler)
         SELECT h.document_id, s.uri, COALESCE(s.crawled_at, now()), s.crawler
-          FROM stage_sightings s JOIN document_hashes h ON h.content_hash = s.content_hash
+          FROM stage_sightings s {DocumentOf("s.content_hash", "h")}
         ON CONFLICT DO NOTHING
         """;
 
@@ -114,22 +120,22 @@ internal static class StagedMerge
     static readonly string InsertDeclaredSql = $"""
         INSERT INTO assertions (document_id, kind, asserted_by, class, confidence, generator_id, evidence)
         SELECT h.document_id, 'declared', s.asserter, s.class::provenance_class, s.confidence, s.generator_id, s.evidence
-          FROM stage_declared s JOIN document_hashes h ON h.content_hash = s.content_hash
+          FROM stage_declared s {DocumentOf("s.content_hash", "h")}
          WHERE NOT {RepeatedAssertion.Sql("h.document_id", "'declared'", "s.asserter", "s.class::provenance_class", "s.confidence", "s.generator_id")}
          ORDER BY s.ord
         RETURNING document_id
         """;
 
-    const string InsertEdgesSql = """
+    static readonly string InsertEdgesSql = $"""
         INSERT INTO pending_edges (child_id, parent_content_hash, relation, generator_id, params_hash)
         SELECT c.document_id, p.parent_hash, p.relation::lineage_relation, p.generator_id, p.params_hash
-          FROM stage_parents p JOIN document_hashes c ON c.content_hash = p.content_hash
+          FROM stage_parents p {DocumentOf("p.content_hash", "c")}
          WHERE p.parent_id IS NULL
          ORDER BY c.document_id
         ON CONFLICT DO NOTHING;
         INSERT INTO lineage_edges (child_id, parent_id, relation, generator_id, params_hash)
         SELECT c.document_id, p.parent_id, p.relation::lineage_relation, p.generator_id, p.params_hash
-          FROM stage_parents p JOIN document_hashes c ON c.content_hash = p.content_hash
+          FROM stage_parents p {DocumentOf("p.content_hash", "c")}
          WHERE p.parent_id IS NOT NULL AND p.parent_id <> c.document_id
          ORDER BY c.document_id, p.parent_id
         ON CONFLICT DO NOTHING
@@ -137,10 +143,10 @@ internal static class StagedMerge
         """;
 
     // Edges that waited for one of these documents become real edges; their children's depths are refreshed.
-    const string ResolvePendingSql = """
+    static readonly string ResolvePendingSql = $"""
         WITH moved AS (
             DELETE FROM pending_edges pe
-             USING stage_docs s JOIN document_hashes h ON h.content_hash = s.content_hash
+             USING stage_docs s {DocumentOf("s.content_hash", "h")}
              WHERE pe.parent_content_hash = s.content_hash
             RETURNING pe.child_id, h.document_id AS parent_id, pe.relation, pe.generator_id, pe.params_hash),
         inserted AS (
@@ -149,6 +155,13 @@ internal static class StagedMerge
             ON CONFLICT DO NOTHING)
         SELECT DISTINCT child_id FROM moved
         """;
+
+    /// <summary>
+    /// The statements that read the registry's tables for every staged row, for the test that checks they only look rows
+    /// up. <see cref="UpdateDocumentsSql"/> is not one of them: it must join <c>documents</c> to lock the rows.
+    /// </summary>
+    internal static IEnumerable<string> Statements =>
+        [ResolveParentsSql, InsertDocumentsSql, InsertSightingsSql, InsertDeclaredSql, InsertEdgesSql, ResolvePendingSql];
 
     /// <summary>Creates this session's staging tables unless it has them.</summary>
     public static Task CreateStagingAsync(NpgsqlConnection conn, CancellationToken ct) => ExecuteAsync(conn, CreateStagingSql, ct);
