@@ -165,14 +165,24 @@ public sealed class WebhookTests(WebhookFixture registry, ITestOutputHelper outp
             "honestly the bus was late again so i walked, got soaked, and the shop had run out of the bread i like. tomorrow i'm taking the bike.",
         };
 
+        // Each text with fixed id-like suffixes, not random ones: with a random suffix the detector's verdicts were random
+        // too (it abstains on these texts as they are), and now and then it abstained on all of them.
+        var suffixes = new Random(7);
         var documents = new List<DocumentResponse>();
-        foreach (var text in texts)
+        string Variant(string text)
         {
-            var registered = await _crawler.RegisterAsync($"{text} {Guid.NewGuid():N}");
+            var id = new byte[16];
+            suffixes.NextBytes(id);
+            return $"{text} {new Guid(id):N}";
+        }
+        foreach (var text in texts.SelectMany(t => Enumerable.Range(0, 4).Select(_ => Variant(t))))
+        {
+            var registered = await _crawler.RegisterAsync(text);
             documents.Add(await _curator.WaitForDetectorAsync(registered.Id, () => registry.Log.Text));
         }
 
         var decided = documents.Where(d => d.Class != "unknown").ToList();
+        output.WriteLine($"decided by the detector: {decided.Count} of {documents.Count}");
         Assert.NotEmpty(decided);
         foreach (var d in decided)
         {
