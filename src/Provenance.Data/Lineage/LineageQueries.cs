@@ -88,7 +88,7 @@ public sealed class LineageQueries(NpgsqlDataSource dataSource)
                 new NpgsqlBatchCommand($"""
                     SELECT d.id, d.content_hash, d.class, d.depth, g.name, g.version
                       FROM {Frontier.Probes("ids")} i(id)
-                     CROSS JOIN LATERAL (SELECT d.id, d.content_hash, d.class, d.depth, d.generator_id FROM documents d WHERE d.id = i.id LIMIT 1) d
+                     {KeyProbe.Join("id, content_hash, class, depth, generator_id", "documents", "id", "i.id", "d")}
                       LEFT JOIN generators g ON g.id = d.generator_id
                     """) { Parameters = { new NpgsqlParameter<long[]>("ids", ids) } },
                 // The edges leaving the walked nodes; those whose parent was not walked are dropped here, where a
@@ -149,7 +149,7 @@ public sealed class LineageQueries(NpgsqlDataSource dataSource)
                        EXISTS (SELECT 1 FROM lineage_edges e WHERE e.child_id = d.id),
                        EXISTS (SELECT 1 FROM pending_edges pe WHERE pe.child_id = d.id)
                   FROM {Frontier.Probes("ids")} i(id)
-                 CROSS JOIN LATERAL (SELECT d.id, d.content_hash, d.class, d.depth, d.generator_id FROM documents d WHERE d.id = i.id LIMIT 1) d
+                 {KeyProbe.Join("id, content_hash, class, depth, generator_id", "documents", "id", "i.id", "d")}
                   LEFT JOIN generators g ON g.id = d.generator_id
                  ORDER BY d.id
                 """, conn);
