@@ -25,7 +25,10 @@ internal static class CandidateChecks
         await frontier.WalkAsync(ids, int.MaxValue, int.MaxValue, async (level, token) =>
         {
             var next = new List<long>(level.Length);
-            await using var cmd = new NpgsqlCommand("SELECT id, class = 'human' FROM documents WHERE id = ANY(@ids)", conn);
+            // A probe per id, as the lineage walks read their levels: on hash-partitioned tables id = ANY(@ids) sent the
+            // whole array to every partition.
+            await using var cmd = new NpgsqlCommand(
+                $"SELECT d.id, d.class = 'human' FROM {Frontier.Probes("ids")} i(id) {KeyProbe.Join("id, class", "documents", "id", "i.id", "d")}", conn);
             cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", level));
             await using var reader = await cmd.ExecuteReaderAsync(token);
             while (await reader.ReadAsync(token))
@@ -44,7 +47,11 @@ internal static class CandidateChecks
             return next;
         }, ct);
         var parents = new Dictionary<long, List<long>>();
-        await using (var cmd = new NpgsqlCommand("SELECT child_id, parent_id FROM lineage_edges WHERE child_id = ANY(@ids)", conn))
+        await using (var cmd = new NpgsqlCommand($"""
+            SELECT e.child_id, e.parent_id
+              FROM {Frontier.Probes("ids")} i(id)
+             CROSS JOIN LATERAL (SELECT child_id, parent_id FROM lineage_edges WHERE child_id = i.id) e
+            """, conn))
         {
             cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. onward]));
             await using var reader = await cmd.ExecuteReaderAsync(ct);
