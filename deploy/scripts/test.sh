@@ -50,10 +50,11 @@ chmod 755 "$scratch"
 pg_port=$(free_port 55432)
 # Not 35672-35682: the RabbitMQ command-line tools take those ports for themselves.
 rabbit_port=$(free_port 46672 1000)
+# The servers are throwaway; failing to remove one of their files must not turn a passing run into a failing one.
 cleanup() {
   rabbit_stop "$scratch/rabbitmq" "$rabbit_port"
   pg_stop "$scratch/postgres"
-  rm -rf "$scratch"
+  rm -rf "$scratch" 2>/dev/null || log "left $scratch behind (some of its files could not be removed)"
 }
 trap cleanup EXIT
 
@@ -77,11 +78,32 @@ export PROVENANCE_TEST_RABBITMQ_RESTART="$scratch/restart-rabbitmq.sh"
 
 # Every host the tests start (in process or as a process) reads Database:Partitions from the environment, and builds
 # its database with that many partitions per hot table. The solution is built once, by the first run.
+# Each mode's output is kept, so that the last thing the run prints is which tests failed in which mode, with their
+# messages: a long log's tail is often all a reader of CI sees.
 status=0
 no_build=()
+failures=()
 for n in "${modes[@]}"; do
   log "running the test suite, Database:Partitions=$n"
-  Database__Partitions=$n dotnet test "$target" -c Release --logger "console;verbosity=normal" "${no_build[@]}" "${args[@]}" || status=$?
+  mode_status=0
+  Database__Partitions=$n dotnet test "$target" -c Release --logger "console;verbosity=normal" "${no_build[@]}" "${args[@]}" 2>&1 \
+    | tee "$scratch/test-$n.log" || mode_status=$?
+  [ "$mode_status" -eq 0 ] || { status=$mode_status; failures+=("$n"); }
   [[ " ${args[*]} " == *" --no-build "* ]] || no_build=(--no-build)
+done
+
+for n in "${modes[@]}"; do
+  summary=$(awk '/^ +(Passed|Failed|Skipped): / { sum[$1] += $2 }
+                 END { printf "%d passed, %d failed, %d skipped", sum["Passed:"], sum["Failed:"], sum["Skipped:"] }' "$scratch/test-$n.log")
+  log "Database:Partitions=$n: $summary"
+done
+for n in "${failures[@]}"; do
+  log "Database:Partitions=$n failed; each failed test with its message, then any aborted run or build error:"
+  # A failed test's block runs from its "Failed" line to its stack trace; an aborted test host or a build error has no
+  # such block, so its lines are listed as well.
+  awk '/^ +Failed [^:]/ { keep = 1; lines = 0 } /^ +Stack Trace:/ { keep = 0 }
+       keep && lines++ < 30 { print }
+       /Test Run Aborted|The active test run was aborted|error [A-Za-z]+[0-9]+:|Test host process crashed/ { print }' \
+    "$scratch/test-$n.log" >&2
 done
 exit "$status"
