@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Provenance.Contracts.Assertions;
 using Provenance.Contracts.Documents;
@@ -50,8 +51,15 @@ public sealed class DocumentQueries(RegistryDbContext db)
         return await db.DocumentHashes.Where(h => h.ContentHash == hash).Select(h => (long?)h.DocumentId).FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>
+    /// The document with its assertions, lineage and latest sightings, all read in one snapshot: read apart, an assertion
+    /// committed between the reads showed a stored class beside an effective assertion that gives another.
+    /// </summary>
     public async Task<DocumentResponse?> GetAsync(long id, bool includeText, CancellationToken ct)
     {
+        await using var snapshot = db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct)
+            : null;
         var doc = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
         if (doc is null)
         {

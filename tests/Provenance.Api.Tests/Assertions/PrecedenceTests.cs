@@ -158,4 +158,36 @@ public class PrecedenceTests(RegistryFixture registry) : IClassFixture<RegistryF
         Assert.Equal(["synthetic", "mixed"], history.Select(a => a.Class));
         Assert.True(history[0].AssertedAt <= history[1].AssertedAt);
     }
+
+    [Fact]
+    public async Task ADocumentReadWhileItsClassChangesShowsTheClassItsOwnAssertionsGive()
+    {
+        var doc = await _crawler.RegisterAsync(TestDocuments.UniqueText());
+        using var done = new CancellationTokenSource();
+        // One model changing its mind over and over: within a kind the newer verdict wins, so every append flips the class.
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 0; i < 150; i++)
+            {
+                await DetectAsync(doc.Id, i % 2 == 0 ? ProvenanceClass.Synthetic : ProvenanceClass.Human);
+            }
+            await done.CancelAsync();
+        });
+
+        var reads = 0;
+        var torn = new List<string>();
+        while (!done.IsCancellationRequested || reads == 0)
+        {
+            var current = await GetAsync(doc.Id);
+            reads++;
+            var effective = current.Assertions.SingleOrDefault(a => a.Effective);
+            if (current.Class != (effective?.Class ?? "unknown"))
+            {
+                torn.Add($"class {current.Class} beside the effective assertion {effective?.Id} ({effective?.Class}) of {current.Assertions.Count}");
+            }
+        }
+        await writer;
+
+        Assert.True(torn.Count == 0, $"{torn.Count} of {reads} reads showed a class its assertions did not give:\n{string.Join('\n', torn.Take(5))}");
+    }
 }
