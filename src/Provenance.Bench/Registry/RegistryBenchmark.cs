@@ -95,8 +95,8 @@ public sealed class RegistryBenchmark(RegistryBenchmarkOptions o)
         // 4. Ancestor query latency on the DAG, on documents picked at random.
         var lineage = new LineageQueries(dataSource);
         var sample = Enumerable.Range(0, o.Queries).Select(_ => ids[_submissions.Random.Next(ids.Count)]).ToList();
-        var (latencies, nodes) = await AncestorLatency.MeasureAsync(lineage, sample, o.MaxDepth, ct);
-        Report.Latency($"ancestors (maxDepth {o.MaxDepth}), in-process", latencies, $"avg {nodes:N1} nodes");
+        var walks = await AncestorLatency.MeasureAsync(lineage, sample, o.MaxDepth, ct);
+        Report.Latency($"ancestors (maxDepth {o.MaxDepth}), in-process", walks.Milliseconds, walks.Note);
         if (o.ApiUrl is not null)
         {
             var client = ProvenanceClient.Create(o.ApiUrl, o.ApiKey!);
