@@ -1,4 +1,6 @@
 using System.Data;
+using System.Globalization;
+using System.Text;
 using Npgsql;
 using Provenance.Domain.Lineage;
 
@@ -9,16 +11,21 @@ namespace Provenance.Data.Lineage;
 /// query filters on <see cref="From"/>, the column the table is distributed by, so that on Citus it goes only to the
 /// shards that hold the frontier.
 /// </summary>
-internal sealed record FrontierStep(string Table, string From, string To, bool HasRelation)
+/// <param name="FewPerNode">
+/// A node has few links this way (a document names at most Registry:MaxParents parents; a version has one base), so a
+/// walk may read several generations a statement (<see cref="Frontier.LevelsPerStatement"/>): the generations read past
+/// the one where the walk is cut cost little. A document may have any number of children, so a walk down reads one.
+/// </param>
+internal sealed record FrontierStep(string Table, string From, string To, bool HasRelation, bool FewPerNode)
 {
     /// <summary>Child to parent: lineage_edges is distributed by child_id.</summary>
-    public static readonly FrontierStep Parents = new("lineage_edges", "child_id", "parent_id", HasRelation: true);
+    public static readonly FrontierStep Parents = new("lineage_edges", "child_id", "parent_id", HasRelation: true, FewPerNode: true);
 
     /// <summary>Parent to child: on one PostgreSQL node the index on parent_id serves; on Citus, the reverse edge table.</summary>
-    public static readonly FrontierStep Children = new("lineage_edges", "parent_id", "child_id", HasRelation: true);
+    public static readonly FrontierStep Children = new("lineage_edges", "parent_id", "child_id", HasRelation: true, FewPerNode: false);
 
     /// <summary>A dataset version to the base it accumulates on.</summary>
-    public static readonly FrontierStep DatasetBases = new("dataset_versions", "id", "base_version_id", HasRelation: false);
+    public static readonly FrontierStep DatasetBases = new("dataset_versions", "id", "base_version_id", HasRelation: false, FewPerNode: true);
 }
 
 /// <summary>
@@ -55,69 +62,120 @@ internal sealed class Frontier(NpgsqlConnection conn, FrontierStep step, IReadOn
     }
 
     /// <summary>
-    /// The nodes one step from <paramref name="frontier"/> that are not visited yet, smallest id first, at most
-    /// <paramref name="limit"/>: the database never sends more than the caller can take plus the visited nodes (which
-    /// it is not told), however wide the fan-in.
+    /// Generations a walk asks for in one statement when nothing has to see a level before the next is read (no
+    /// <c>onward</c>) and each node has few links the way it goes (<see cref="FrontierStep.FewPerNode"/>): the slowest
+    /// walks up are the deep ones, whose time was mostly their round trips, one a generation.
     /// </summary>
-    /// <remarks>
-    /// Each frontier node is probed on its own (<c>unnest … CROSS JOIN LATERAL … WHERE from = f.id</c>) rather than with
-    /// <c>from = ANY(@frontier)</c>: PostgreSQL prunes hash partitions by an array only while planning, so that form was
-    /// either planned afresh every level over all the partitions (what it did: on 16 partitions the plan took ten times
-    /// the execution) or, in a generic plan, scanned every partition. A probe per value prunes at run time to the one
-    /// partition that holds it, in a generic plan that the prepared statement keeps. The visited nodes stay here:
-    /// sending them every level cost a walk bytes that grew with its size, so the query asks for as many more rows as
-    /// there are visited nodes, the most it can return that the walk drops.
-    /// <para>
-    /// The array is read through a sub-select (<c>unnest((SELECT @frontier))</c>) so that the planner cannot see its
-    /// length: otherwise each execution's custom plan, costed on the actual array, looks cheaper than the generic one,
-    /// and PostgreSQL plans every level afresh.
-    /// </para>
-    /// </remarks>
+    internal const int LevelsPerStatement = 4;
+
+    /// <summary>
+    /// The nodes one step from <paramref name="frontier"/> that are not visited yet, smallest id first, at most
+    /// <paramref name="limit"/>.
+    /// </summary>
     public async Task<long[]> NextAsync(IReadOnlyCollection<long> frontier, int limit, CancellationToken ct)
     {
         if (frontier.Count == 0 || limit <= 0)
         {
             return [];
         }
+        var (level, _) = Unvisited((await LevelsAsync(frontier, 1, (long)limit + Count, ct))[0], limit);
+        return level;
+    }
+
+    /// <summary>
+    /// The next <paramref name="levels"/> generations from <paramref name="frontier"/> as the database sees them: level k
+    /// is every node one step from level k − 1, visited or not (the database is not told which), smallest id first and
+    /// at most <paramref name="rowsPerLevel"/>.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Level k holds the walk's true generation k (those of its nodes not visited yet), and besides it only nodes one step
+    /// from nodes visited before, which are visited by the time generation k is taken: so dropping the visited ones, in
+    /// order, gives each generation exactly. A level cut at <paramref name="rowsPerLevel"/> is exact up to its last row;
+    /// with as many rows as the walk's node limit plus one, a cut level still holds more unvisited nodes than the walk
+    /// has room for, so the walk stops there, cut, and never reads the levels after it.
+    /// </para>
+    /// <para>
+    /// Each frontier node is probed on its own (<c>CROSS JOIN LATERAL … WHERE from = f.id</c>) rather than with
+    /// <c>from = ANY(@frontier)</c>: PostgreSQL prunes hash partitions by an array only while planning, so that form was
+    /// either planned afresh every level over all the partitions (what it did: on 16 partitions the plan took ten times
+    /// the execution) or, in a generic plan, scanned every partition. A probe per value prunes at run time to the one
+    /// partition that holds it, in a generic plan that the prepared statement keeps. The visited nodes stay here:
+    /// sending them every level cost a walk bytes that grew with its size. On Citus each level is an ordinary
+    /// distributed query, where a recursive CTE runs only inside one shard.
+    /// </para>
+    /// <para>
+    /// The array is read through a sub-select (<c>unnest((SELECT @frontier))</c>) so that the planner cannot see its
+    /// length: otherwise each execution's custom plan, costed on the actual array, looks cheaper than the generic one,
+    /// and PostgreSQL plans every statement afresh.
+    /// </para>
+    /// </remarks>
+    async Task<long[][]> LevelsAsync(IReadOnlyCollection<long> frontier, int levels, long rowsPerLevel, CancellationToken ct)
+    {
         var filter = step.HasRelation && relations is { Count: > 0 } ? " AND e.relation = ANY(@rels)" : "";
-        await using var cmd = new NpgsqlCommand($"""
-            SELECT DISTINCT e.{step.To} FROM {Probes("frontier")} f(id)
-             CROSS JOIN LATERAL (SELECT e.{step.To} FROM {step.Table} e WHERE e.{step.From} = f.id AND e.{step.To} IS NOT NULL{filter}) e
-             ORDER BY 1
-             LIMIT @limit
-            """, conn);
+        var sql = new StringBuilder("WITH ");
+        for (var k = 1; k <= levels; k++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"""
+                l{k} AS (SELECT DISTINCT e.{step.To} AS id FROM {(k == 1 ? $"{Probes("frontier")} f(id)" : $"l{k - 1} f")}
+                          CROSS JOIN LATERAL (SELECT e.{step.To} FROM {step.Table} e WHERE e.{step.From} = f.id AND e.{step.To} IS NOT NULL{filter}) e
+                          ORDER BY 1
+                          LIMIT @limit),
+
+                """);
+        }
+        sql.Length -= 2;
+        sql.AppendJoin(" UNION ALL ", Enumerable.Range(1, levels).Select(k => $"SELECT {k}, id FROM l{k}"));
+        sql.Append(" ORDER BY 1, 2");
+        await using var cmd = new NpgsqlCommand(sql.ToString(), conn);
         cmd.Parameters.Add(new NpgsqlParameter<long[]>("frontier", [.. frontier]));
-        cmd.Parameters.Add(new NpgsqlParameter<long>("limit", (long)limit + Count));
+        cmd.Parameters.Add(new NpgsqlParameter<long>("limit", rowsPerLevel));
         if (filter.Length > 0)
         {
             cmd.Parameters.Add(new NpgsqlParameter<LineageRelation[]>("rels", [.. relations!]));
         }
-        // A walk runs this statement once a generation, so it is prepared: Npgsql keeps it on the physical connection and
-        // later walks skip the parse and plan (a deep walk is dozens of levels).
+        // A walk runs this statement every few generations, so it is prepared: Npgsql keeps it on the physical connection
+        // and later walks skip the parse and plan.
         await cmd.PrepareAsync(ct);
-        var next = new List<long>();
+        var rows = Enumerable.Range(0, levels).Select(_ => new List<long>()).ToArray();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (next.Count < limit && await reader.ReadAsync(ct))
+        while (await reader.ReadAsync(ct))
         {
-            var id = reader.GetInt64(0);
+            rows[reader.GetInt32(0) - 1].Add(reader.GetInt64(1));
+        }
+        return [.. rows.Select(r => r.ToArray())];
+    }
+
+    /// <summary>The first <paramref name="room"/> + 1 of <paramref name="level"/> not visited yet, and whether there were more than <paramref name="room"/>.</summary>
+    (long[] Nodes, bool Cut) Unvisited(long[] level, long room)
+    {
+        var nodes = new List<long>();
+        foreach (var id in level)
+        {
             if (!Visited(id))
             {
-                next.Add(id);
+                if (nodes.Count == room)
+                {
+                    return ([.. nodes], true);
+                }
+                nodes.Add(id);
             }
         }
-        return [.. next];
+        return ([.. nodes], false);
     }
 
     /// <summary>
     /// The elements of the <c>bigint[]</c> parameter <paramref name="name"/> as rows to probe one at a time, read through
-    /// a sub-select so that prepared statements keep a generic plan (see <see cref="NextAsync"/>).
+    /// a sub-select so that prepared statements keep a generic plan (see <see cref="LevelsAsync"/>).
     /// </summary>
     internal static string Probes(string name) => $"unnest((SELECT @{name}::bigint[]))";
 
     /// <summary>
     /// Walks from <paramref name="starts"/> (distance 0) for at most <paramref name="maxDepth"/> steps and
     /// <paramref name="maxNodes"/> nodes, the starts included. <paramref name="onward"/>, when given, sees each level
-    /// as it is reached and returns the part of it the walk goes on from (the rest are ends, like human roots).
+    /// as it is reached and returns the part of it the walk goes on from (the rest are ends, like human roots); without
+    /// it, and where nodes have few links (<see cref="FrontierStep.FewPerNode"/>), <see cref="LevelsPerStatement"/>
+    /// generations are read a statement.
     /// True when the walk was cut: by the node limit, or at <paramref name="maxDepth"/> with a node beyond it.
     /// </summary>
     public async Task<bool> WalkAsync(IReadOnlyCollection<long> starts, int maxDepth, int maxNodes,
@@ -126,24 +184,30 @@ internal sealed class Frontier(NpgsqlConnection conn, FrontierStep step, IReadOn
         long[] level = [.. starts.Where(s => !Visited(s)).Distinct().Order()];
         Visit(level, 0);
         IReadOnlyCollection<long> from = onward is null ? level : await onward(level, ct);
-        for (var distance = 1; from.Count > 0; distance++)
+        var distance = 0;
+        while (from.Count > 0)
         {
-            if (distance > maxDepth)
+            // One level past maxDepth is read too: a node there means the walk was cut.
+            var levels = onward is null && step.FewPerNode ? (int)Math.Min(LevelsPerStatement, (long)maxDepth - distance + 1) : 1;
+            foreach (var candidates in await LevelsAsync(from, levels, (long)maxNodes + 1, ct))
             {
-                return (await NextAsync(from, 1, ct)).Length > 0;
-            }
-            var room = maxNodes - Count;
-            level = await NextAsync(from, room + 1, ct);
-            var cut = level.Length > room;
-            if (cut)
-            {
-                level = level[..room];
-            }
-            Visit(level, distance);
-            from = onward is null ? level : await onward(level, ct);
-            if (cut)
-            {
-                return true;
+                distance++;
+                if (distance > maxDepth)
+                {
+                    return candidates.Any(id => !Visited(id));
+                }
+                (level, var cut) = Unvisited(candidates, Math.Max(0, maxNodes - Count));
+                Visit(level, distance);
+                from = onward is null ? level : await onward(level, ct);
+                if (cut)
+                {
+                    return true;
+                }
+                if (from.Count == 0)
+                {
+                    // The levels after this one hold only nodes one step from nodes visited before.
+                    return false;
+                }
             }
         }
         return false;
