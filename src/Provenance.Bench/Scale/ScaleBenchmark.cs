@@ -90,7 +90,7 @@ public sealed class ScaleBenchmark(ScaleBenchmarkOptions o)
         Report.Line("register: spread", "fastest / slowest of the three points - 1", spread.ToString("0%", CultureInfo.InvariantCulture),
             spread <= 0.2 ? "flat: within 20%" : "NOT within 20%");
 
-        await Phase("search index catching up", () => AtRestAsync(dataSource, ct));
+        await Phase("search index catching up", () => BenchDatabase.SearchIndexedAsync(dataSource, ct));
         await Phase("ancestors", () => AncestorsAsync(dataSource, ct));
         await Phase("mix and ORDER BY random()", async () =>
         {
@@ -117,30 +117,6 @@ public sealed class ScaleBenchmark(ScaleBenchmarkOptions o)
         await Phase("ancestors", () => AncestorsAsync(dataSource, ct));
         Report.Summary($"ancestors, {o.Documents:N0} documents, {(o.Partitions > 1 ? $"{o.Partitions} partitions" : "unpartitioned")}");
         return 0;
-    }
-
-    /// <summary>
-    /// Waits until the API's search indexer has indexed the documents just registered, so that the walks and the mix
-    /// are timed on a registry at rest rather than beside the indexer (which took one of the 2 cores for the first
-    /// seconds of both). Gives up, saying so, when the backlog stops shrinking for a minute: no indexer is running.
-    /// </summary>
-    static async Task AtRestAsync(NpgsqlDataSource dataSource, CancellationToken ct)
-    {
-        var indexer = new SearchIndexer(dataSource);
-        var (backlog, since) = (await indexer.BacklogAsync(ct), Stopwatch.StartNew());
-        var first = backlog;
-        while (backlog > 0 && since.Elapsed < TimeSpan.FromMinutes(1))
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            var now = await indexer.BacklogAsync(ct);
-            if (now < backlog)
-            {
-                since.Restart();
-            }
-            backlog = now;
-        }
-        Report.Line("search index", $"{first:N0} registered documents waiting at first", backlog == 0 ? "all indexed" : $"{backlog:N0} still waiting",
-            backlog == 0 ? "the walks and the mix are timed on a registry at rest" : "NO INDEXER RAN for a minute: timed beside the backlog");
     }
 
     async Task<string?> CheckModeAsync(NpgsqlDataSource dataSource, CancellationToken ct)
