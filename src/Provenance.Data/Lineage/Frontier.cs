@@ -146,7 +146,7 @@ internal sealed class Frontier(NpgsqlConnection conn, FrontierStep step, IReadOn
         return [.. rows.Select(r => r.ToArray())];
     }
 
-    /// <summary>The first <paramref name="room"/> + 1 of <paramref name="level"/> not visited yet, and whether there were more than <paramref name="room"/>.</summary>
+    /// <summary>The nodes of <paramref name="level"/> not visited yet, in order, at most <paramref name="room"/>; Cut when there were more.</summary>
     (long[] Nodes, bool Cut) Unvisited(long[] level, long room)
     {
         var nodes = new List<long>();
