@@ -74,7 +74,7 @@ public sealed class LineageQueries(NpgsqlDataSource dataSource)
     /// <see cref="NpgsqlTransaction.CommitAsync(CancellationToken)"/> would wait for one more round trip. Each statement probes one
     /// id at a time (<c>unnest … CROSS JOIN LATERAL</c>) so that on hash-partitioned tables each probe prunes to the one
     /// partition that holds it, where <c>id = ANY(@ids)</c> sent the whole array to every partition. The arrays are
-    /// read through a sub-select for the reason <see cref="Frontier.NextAsync"/> gives: the plans stay generic.
+    /// read through a sub-select (<see cref="Frontier.Probes"/>) so that the plans stay generic.
     /// </summary>
     static async Task<(List<LineageNodeResponse> Nodes, List<LineageEdgeResponse> Edges)> ReadGraphAndCommitAsync(
         NpgsqlConnection conn, Dictionary<long, int> levels, IReadOnlyCollection<LineageRelation>? relations, CancellationToken ct)
